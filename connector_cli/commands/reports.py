@@ -1,0 +1,5 @@
+"""(commands to come)"""
+
+
+def register(app) -> None:
+    pass

@@ -1,0 +1,189 @@
+"""Dates as people type them, and reporting periods.
+
+Stdlib only at module level: dateutil is imported inside the one function that needs it.
+All code asks `dates.today()` for the current date so tests and the demo can pin it with the
+CONNECTOR_TODAY environment variable.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from connector_cli.errors import UserError
+
+_ISO = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})")
+_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_YEAR_FIRST = re.compile(r"\d{4}\D")
+
+
+def today() -> date:
+    """Today's date, or the date pinned by CONNECTOR_TODAY (YYYY-MM-DD)."""
+    return _system_today()
+
+
+def _system_today() -> date:
+    pinned = os.environ.get("CONNECTOR_TODAY", "").strip()
+    if not pinned:
+        return date.today()
+    try:
+        return date.fromisoformat(pinned)
+    except ValueError:
+        raise UserError(f"CONNECTOR_TODAY must be YYYY-MM-DD, not '{pinned}'.") from None
+
+
+# --- Dates -------------------------------------------------------------------------------------
+
+
+def _invalid(text: str, what: str) -> UserError:
+    return UserError(f"Invalid {what} '{text}': use YYYY-MM-DD, DD/MM/YYYY, today or yesterday.")
+
+
+def _strict(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) for the ISO and UK day-first forms, or None for other text."""
+    if m := _ISO.fullmatch(text):
+        return int(m[1]), int(m[3]), int(m[4])
+    if m := _UK.fullmatch(text):
+        return int(m[3]), int(m[2]), int(m[1])
+    return None
+
+
+def _with_dateutil(text: str) -> date | None:
+    """Forms like '3 Apr 2026', only when day, month and a four-digit year are all written."""
+    if text.isdigit() or _YEAR_FIRST.match(text):
+        return None  # a lone number, or a year-first form other than the ISO one
+    from dateutil.parser import parse  # lazy: keeps start-up fast
+
+    try:
+        one = parse(text, dayfirst=True, default=datetime(2000, 1, 1))
+        two = parse(text, dayfirst=True, default=datetime(2004, 2, 2))
+    except (ValueError, OverflowError):
+        return None
+    if one.date() != two.date():
+        return None  # dateutil filled in a missing day, month or year
+    if not re.search(rf"(?<!\d){one.year:04d}(?!\d)", text):
+        return None  # a two-digit year: which century is a guess
+    return one.date()
+
+
+def parse_date(text: str, *, today: date | None = None, what: str = "date") -> date:
+    """Parse YYYY-MM-DD, DD/MM/YYYY (day first), today, yesterday or e.g. '3 Apr 2026'."""
+    cleaned = text.strip()
+    word = cleaned.casefold()
+    if word in ("today", "yesterday"):
+        ref = today if today is not None else _system_today()
+        return ref if word == "today" else ref - timedelta(days=1)
+    parts = _strict(cleaned)
+    if parts is not None:
+        try:
+            return date(*parts)
+        except ValueError:
+            raise _invalid(cleaned, what) from None
+    found = _with_dateutil(cleaned) if cleaned else None
+    if found is None:
+        raise _invalid(cleaned, what)
+    return found
+
+
+def parse_past_date(text: str, *, today: date | None = None, what: str = "date") -> date:
+    """As parse_date, but refuse a date after today: events cannot be in the future."""
+    ref = today if today is not None else _system_today()
+    day = parse_date(text, today=ref, what=what)
+    if day > ref:
+        raise UserError(f"The {what} {day.isoformat()} is in the future.")
+    return day
+
+
+# --- Periods -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    label: str
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+_CALENDAR_Q = re.compile(r"(\d{4})Q(\d)")
+_FINANCIAL_Q = re.compile(r"(\d{4})[-/](\d{2}|\d{4})Q(\d)")
+_QUARTER_HELP = "use 2026Q3 for a calendar quarter or 2026-27Q1 for a financial-year quarter"
+
+
+def _quarter_span(year: int, first_month: int) -> tuple[date, date]:
+    last_month = first_month + 2
+    last_day = calendar.monthrange(year, last_month)[1]
+    return date(year, first_month, 1), date(year, last_month, last_day)
+
+
+def _check_quarter(text: str, quarter: int) -> None:
+    if not 1 <= quarter <= 4:
+        raise UserError(f"Invalid quarter '{text}': the quarter must be 1 to 4; {_QUARTER_HELP}.")
+
+
+def _calendar_quarter(text: str, year: int, quarter: int) -> Period:
+    _check_quarter(text, quarter)
+    start, end = _quarter_span(year, 3 * quarter - 2)
+    return Period(start, end, f"{year}Q{quarter}")
+
+
+def _financial_quarter(text: str, year: int, second: str, quarter: int) -> Period:
+    expected = f"{(year + 1) % 100:02d}" if len(second) == 2 else str(year + 1)
+    if second != expected:
+        raise UserError(
+            f"Invalid financial year in '{text}': the second year must follow the first, "
+            f"e.g. {year}-{(year + 1) % 100:02d}Q1."
+        )
+    _check_quarter(text, quarter)
+    span_year = year + 1 if quarter == 4 else year
+    first_month = 1 if quarter == 4 else 3 * quarter + 1
+    start, end = _quarter_span(span_year, first_month)
+    return Period(start, end, f"{year}-{(year + 1) % 100:02d}Q{quarter}")
+
+
+def parse_quarter(text: str) -> Period:
+    """A calendar quarter (2026Q3) or a UK financial-year quarter (2026-27Q1 or 2026/27Q1).
+
+    Spaces are ignored, so '2026 Q3' is 2026Q3; 'q' may be lower-case.
+    """
+    shown = text.strip()
+    compact = re.sub(r"\s+", "", shown).upper()
+    try:
+        if m := _CALENDAR_Q.fullmatch(compact):
+            return _calendar_quarter(shown, int(m[1]), int(m[2]))
+        if m := _FINANCIAL_Q.fullmatch(compact):
+            return _financial_quarter(shown, int(m[1]), m[2], int(m[3]))
+    except ValueError:  # a year beyond what dates can hold
+        pass
+    raise UserError(f"Invalid quarter '{shown}': {_QUARTER_HELP}.")
+
+
+def period_from_dates(start: date, end: date) -> Period:
+    """A period from two dates, both included."""
+    if start > end:
+        raise UserError(
+            f"The period start {start.isoformat()} is after its end {end.isoformat()}."
+        )
+    return Period(start, end, f"{start.isoformat()}_to_{end.isoformat()}")
+
+
+# --- Weeks -------------------------------------------------------------------------------------
+
+
+def weeks_between(a: date, b: date) -> float:
+    """Weeks from a to b (negative when b is before a)."""
+    return (b - a).days / 7
+
+
+def week_of_support(start: date, on: date) -> int:
+    """Week number of `on` in support that began on `start`: days 0-6 are week 1."""
+    return (on - start).days // 7 + 1

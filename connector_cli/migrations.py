@@ -1,0 +1,251 @@
+"""Numbered, append-only schema migrations.
+
+A released migration is never edited: a change to the schema is a new function appended to
+MIGRATIONS. They are applied through sqlite-utils' Migrations helper, which records each one in
+the `_sqlite_migrations` table; `pending_names` lets the store skip importing sqlite-utils when
+nothing is pending (the common case, and start-up time matters).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATION_SET = "connector"
+
+
+def _run(db, statements: str) -> None:
+    for statement in statements.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def m001_core(db) -> None:
+    _run(
+        db,
+        """
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (trim(name) <> ''),
+    dob TEXT,
+    gender TEXT,
+    ethnicity TEXT,
+    living TEXT,
+    area TEXT,
+    phone TEXT,
+    email TEXT,
+    consent_to_share INTEGER CHECK (consent_to_share IN (0, 1)),
+    risks TEXT,
+    no_known_risks INTEGER NOT NULL DEFAULT 0 CHECK (no_known_risks IN (0, 1)),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE episodes (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    previous_episode_id INTEGER REFERENCES episodes(id) ON DELETE SET NULL,
+    referral_date TEXT NOT NULL,
+    source TEXT,
+    referrer TEXT,
+    reason TEXT,
+    age_at_referral INTEGER CHECK (age_at_referral IS NULL OR age_at_referral BETWEEN 0 AND 130),
+    age_not_stated INTEGER NOT NULL DEFAULT 0,
+    triggers_answered INTEGER NOT NULL DEFAULT 0,
+    no_triggers INTEGER NOT NULL DEFAULT 0,
+    primary_trigger TEXT,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'accepted', 'declined', 'failed')),
+    status_date TEXT,
+    status_reason TEXT,
+    decline_by TEXT,
+    closure_date TEXT,
+    closure_reason TEXT,
+    closure_sub_reason TEXT,
+    closure_detail TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_episodes_person ON episodes(person_id);
+CREATE INDEX idx_episodes_referral_date ON episodes(referral_date);
+CREATE INDEX idx_episodes_closure_date ON episodes(closure_date);
+CREATE INDEX idx_episodes_status ON episodes(status, closure_date);
+CREATE TABLE episode_triggers (
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    trigger TEXT NOT NULL,
+    PRIMARY KEY (episode_id, trigger)
+) WITHOUT ROWID;
+CREATE TABLE conversations (
+    id INTEGER PRIMARY KEY,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_conversations_episode ON conversations(episode_id);
+CREATE TABLE conversation_answers (
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, key)
+) WITHOUT ROWID;
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    set_date TEXT NOT NULL,
+    dropped_date TEXT,
+    UNIQUE (episode_id, number)
+);
+CREATE INDEX idx_goals_set_date ON goals(set_date);
+CREATE TABLE goal_reviews (
+    id INTEGER PRIMARY KEY,
+    goal_id INTEGER NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    progress TEXT NOT NULL CHECK (progress IN ('achieved', 'a-lot', 'some', 'none')),
+    note TEXT
+);
+CREATE INDEX idx_goal_reviews_goal ON goal_reviews(goal_id, date);
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    minutes INTEGER CHECK (minutes IS NULL OR minutes > 0),
+    delivered_by TEXT NOT NULL DEFAULT 'connector' CHECK (delivered_by IN ('connector', 'volunteer')),
+    volunteer TEXT,
+    location TEXT,
+    journey INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    after_closure INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_contacts_episode ON contacts(episode_id, date);
+CREATE INDEX idx_contacts_date ON contacts(date);
+CREATE TABLE directory_entries (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    category_group TEXT NOT NULL,
+    category_sub TEXT,
+    offers TEXT,
+    suits TEXT,
+    area TEXT,
+    when_text TEXT,
+    cost TEXT,
+    access TEXT,
+    contact TEXT,
+    verified_date TEXT,
+    verified_by TEXT,
+    retired_date TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE signposts (
+    id INTEGER PRIMARY KEY,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    to_text TEXT NOT NULL,
+    category_group TEXT NOT NULL,
+    category_sub TEXT,
+    entry_id INTEGER REFERENCES directory_entries(id),
+    accompanied INTEGER NOT NULL DEFAULT 0,
+    outcome TEXT,
+    outcome_date TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_signposts_episode ON signposts(episode_id);
+CREATE INDEX idx_signposts_date ON signposts(date);
+CREATE INDEX idx_signposts_entry ON signposts(entry_id);
+CREATE TABLE measures (
+    id INTEGER PRIMARY KEY,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    instrument TEXT NOT NULL,
+    version TEXT NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('baseline', 'review', 'end', 'follow-up')),
+    date TEXT NOT NULL,
+    administered_by TEXT,
+    skipped_reason TEXT,
+    score REAL,
+    raw INTEGER,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_measures_episode ON measures(episode_id, instrument, stage);
+CREATE INDEX idx_measures_date ON measures(date, stage);
+CREATE TABLE measure_answers (
+    measure_id INTEGER NOT NULL REFERENCES measures(id) ON DELETE CASCADE,
+    item TEXT NOT NULL,
+    value INTEGER,
+    answer TEXT,
+    PRIMARY KEY (measure_id, item)
+) WITHOUT ROWID;
+CREATE TABLE gaps (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL,
+    category_group TEXT NOT NULL,
+    category_sub TEXT,
+    need TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    area TEXT,
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_gaps_date ON gaps(date);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+)
+""",
+    )
+
+
+MIGRATIONS = [m001_core]
+
+
+def pending_names(conn: sqlite3.Connection) -> list[str]:
+    """Names of migrations not yet applied, read with plain sqlite3 (no sqlite-utils import)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    applied: set[str] = set()
+    if exists:
+        rows = conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+        )
+        applied = {row[0] for row in rows}
+    known = [fn.__name__ for fn in MIGRATIONS]
+    unknown = applied - set(known)
+    if unknown:
+        from connector_cli.errors import UserError
+
+        raise UserError(
+            "This database was written by a newer version of connector "
+            f"(unknown migration {sorted(unknown)[0]}); upgrade connector to open it."
+        )
+    return [name for name in known if name not in applied]
+
+
+def apply_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Apply pending migrations in one write transaction; return the names applied.
+
+    The write lock is taken before looking again at what is pending, so two processes opening
+    a new database at the same moment cannot both run the same migration.
+    """
+    if not pending_names(conn):
+        return []
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for fn in MIGRATIONS:
+        migrations()(fn)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        pending = pending_names(conn)
+        migrations.apply(Database(conn))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return pending

@@ -1,0 +1,80 @@
+"""Interactive fallbacks: the only module that imports questionary.
+
+A flag always wins; without a terminal (or with --no-input) a missing value is an error naming
+the flag. `unsafe_ask()` lets Ctrl-C raise KeyboardInterrupt, which the CLI turns into
+"Cancelled: nothing was saved." (the write transaction has not started or is rolled back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from connector_cli.errors import UserError
+
+
+def missing(flag: str, what: str | None = None) -> UserError:
+    thing = what or flag.lstrip("-").replace("-", " ")
+    return UserError(f"Missing {thing}: give {flag} (there is no terminal to ask).")
+
+
+def require(value, flag: str, ask: Callable[[], object], *, can_ask: bool, what: str | None = None):
+    """Return value if given, else ask (when allowed), else refuse naming the flag."""
+    if value is not None:
+        return value
+    if not can_ask:
+        raise missing(flag, what)
+    return ask()
+
+
+def _style():
+    import questionary
+
+    return questionary.Style([("qmark", "fg:#5f87af bold"), ("answer", "fg:#5faf5f bold")])
+
+
+def text(message: str, *, default: str = "", required: bool = False, multiline: bool = False):
+    import questionary
+
+    validate = (lambda v: bool(v.strip()) or "Please type an answer.") if required else None
+    answer = questionary.text(
+        message, default=default, validate=validate, multiline=multiline, style=_style()
+    ).unsafe_ask()
+    answer = answer.strip()
+    return answer or None
+
+
+def select(message: str, choices: Sequence[tuple[str, str]], *, default: str | None = None):
+    """Pick one of (value, label); type to filter long lists."""
+    import questionary
+
+    options = [questionary.Choice(title=label, value=value) for value, label in choices]
+    long_list = len(options) > 8
+    return questionary.select(
+        message,
+        choices=options,
+        default=default,
+        use_search_filter=long_list,
+        use_jk_keys=not long_list,
+        style=_style(),
+    ).unsafe_ask()
+
+
+def checkbox(message: str, choices: Sequence[tuple[str, str]]) -> list[str]:
+    import questionary
+
+    options = [questionary.Choice(title=label, value=value) for value, label in choices]
+    return list(questionary.checkbox(message, choices=options, style=_style()).unsafe_ask())
+
+
+def confirm(message: str, *, default: bool = True) -> bool:
+    import questionary
+
+    return bool(questionary.confirm(message, default=default, style=_style()).unsafe_ask())
+
+
+def autocomplete(message: str, choices: Sequence[str]) -> str:
+    import questionary
+
+    return questionary.autocomplete(
+        message, choices=list(choices), match_middle=True, style=_style()
+    ).unsafe_ask()

@@ -1,0 +1,104 @@
+"""The store: opening the one SQLite file safely. All SQL lives in this package."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_path() -> Path:
+    """The platform's user data directory, as cli.md asks (no extra dependency for this)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "connector" / "connector.db"
+
+
+def resolve_path(option: str | None) -> Path:
+    """--db wins, then $CONNECTOR_DB, then the default location."""
+    chosen = option or os.environ.get("CONNECTOR_DB")
+    return Path(chosen).expanduser() if chosen else default_path()
+
+
+def _create_private_file(path: Path) -> None:
+    from connector_cli.errors import UserError
+
+    folder = path.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+        except OSError as error:
+            raise UserError(f"Cannot create the folder {folder}: {error.strerror}.") from None
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as error:
+        raise UserError(f"Cannot create the database {path}: {error.strerror}.") from None
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (creating 0600 if needed), migrate, then turn on foreign keys, WAL and a busy timeout."""
+    from connector_cli.errors import UserError
+    from connector_cli.migrations import apply_migrations
+
+    if not path.exists():
+        if not create:
+            raise UserError(f"No database at {path}.")
+        _create_private_file(path)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        apply_migrations(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as error:
+        raise UserError(f"Cannot open {path} as a connector database: {error}.") from None
+    return conn
+
+
+@contextlib.contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: all of a command's writes land together or not at all.
+
+    BEGIN IMMEDIATE takes the write lock up front, so a second terminal waits (busy timeout)
+    instead of failing half-way with a lock upgrade error.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def insert(conn: sqlite3.Connection, table: str, values: dict) -> int:
+    columns = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    cursor = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+    return int(cursor.lastrowid)
+
+
+def update(conn: sqlite3.Connection, table: str, row_id: int, values: dict) -> None:
+    assignments = ", ".join(f"{column} = ?" for column in values)
+    conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*values.values(), row_id])
