@@ -6,7 +6,6 @@ import os
 import sqlite3
 from importlib import import_module
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -31,26 +30,23 @@ COMMAND_MODULES = (
 )
 
 
-class Refused(click.ClickException):
-    """A UserError on its way out: one plain sentence on stderr, exit 1."""
-
-    exit_code = 1
-
-    def show(self, file=None) -> None:
-        click.echo(self.message, err=True)
+def refuse(message: str) -> typer.Exit:
+    """A refused action on its way out: one plain sentence on stderr, exit 1."""
+    typer.echo(message, err=True)
+    return typer.Exit(code=1)
 
 
 class ConnectorGroup(TyperGroup):
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except UserError as error:
-            raise Refused(str(error)) from None
+            raise refuse(str(error)) from None
         except (KeyboardInterrupt, EOFError):
-            raise Refused("Cancelled: nothing was saved.") from None
+            raise refuse("Cancelled: nothing was saved.") from None
         except sqlite3.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
-                raise Refused(
+                raise refuse(
                     "The database is busy in another window; nothing was saved. Try again."
                 ) from None
             raise
@@ -91,7 +87,9 @@ def root(
     ),
 ) -> None:
     """Caseload tool for community connectors: referrals, support, measures and reports."""
-    ctx.obj = {"db": db}
+    from connector_cli import session
+
+    session.set_db_option(db)
 
 
 for _name in COMMAND_MODULES:

@@ -503,3 +503,16 @@ def age_band(age: int | None) -> str:
         return "100+"
     low = age // 10 * 10
     return f"{low}-{low + 9}"
+
+
+# --- What matters to you: the guided conversation's questions (key: prompt) --------------------
+
+WHAT_MATTERS_QUESTIONS: dict[str, str] = {
+    "matters-most": "What matters most to you at the moment?",
+    "would-like-to": "What would you like to do that you can't do at the moment?",
+    "used-to-enjoy": "What did you used to enjoy?",
+    "who-matters": "Who is important to you?",
+    "barriers": "What gets in the way?",
+    "barriers-note": "Anything more about what gets in the way?",
+    "strengths": "What are you good at? Strengths and interests:",
+}

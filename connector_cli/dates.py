@@ -170,9 +170,7 @@ def parse_quarter(text: str) -> Period:
 def period_from_dates(start: date, end: date) -> Period:
     """A period from two dates, both included."""
     if start > end:
-        raise UserError(
-            f"The period start {start.isoformat()} is after its end {end.isoformat()}."
-        )
+        raise UserError(f"The period start {start.isoformat()} is after its end {end.isoformat()}.")
     return Period(start, end, f"{start.isoformat()}_to_{end.isoformat()}")
 
 

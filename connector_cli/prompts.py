@@ -32,10 +32,33 @@ def _style():
     return questionary.Style([("qmark", "fg:#5f87af bold"), ("answer", "fg:#5faf5f bold")])
 
 
-def text(message: str, *, default: str = "", required: bool = False, multiline: bool = False):
+def _validator(required: bool, check: Callable[[str], object] | None):
+    def validate(value: str):
+        if not value.strip():
+            return "Please type an answer." if required else True
+        if check is not None:
+            try:
+                check(value.strip())
+            except UserError as error:
+                return str(error)
+        return True
+
+    return validate
+
+
+def text(
+    message: str,
+    *,
+    default: str = "",
+    required: bool = False,
+    multiline: bool = False,
+    check: Callable[[str], object] | None = None,
+):
+    """Free text; `check` (raising UserError) is run as the person types, so a typo is caught
+    at its own question rather than after the whole form."""
     import questionary
 
-    validate = (lambda v: bool(v.strip()) or "Please type an answer.") if required else None
+    validate = _validator(required, check)
     answer = questionary.text(
         message, default=default, validate=validate, multiline=multiline, style=_style()
     ).unsafe_ask()

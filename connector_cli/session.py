@@ -7,17 +7,19 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import click
-
 _connections: dict[Path, sqlite3.Connection] = {}
+_db_option: list[str | None] = [None]
+
+
+def set_db_option(value: str | None) -> None:
+    """Remember the global --db option for this invocation."""
+    _db_option[0] = value
 
 
 def db_path() -> Path:
     from connector_cli.store import resolve_path
 
-    ctx = click.get_current_context(silent=True)
-    option = ctx.find_root().obj.get("db") if ctx and ctx.find_root().obj else None
-    return resolve_path(option)
+    return resolve_path(_db_option[0])
 
 
 def open_db() -> sqlite3.Connection:

@@ -1,5 +1,128 @@
-"""(commands to come)"""
+"""visit log: a visit, call, message, a call about the person, or an attempt."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from connector_cli.commands._options import (
+    DateOpt,
+    EpisodeOpt,
+    JsonOpt,
+    NoInputOpt,
+    Person,
+    day_or_today,
+    emit,
+)
+
+visit_app = typer.Typer(help="Record contacts: visits, calls, messages.", no_args_is_help=True)
 
 
-def register(app) -> None:
-    pass
+def _ask_missing(kind: str | None, minutes: int | None, location: str | None, can_ask: bool):
+    from connector_cli import codes, prompts
+
+    kind = prompts.require(
+        kind,
+        "--kind",
+        lambda: prompts.select(
+            "Kind of contact:", [(c.slug, c.label) for c in codes.CONTACT_KINDS]
+        ),
+        can_ask=can_ask,
+        what="kind of contact",
+    )
+    if can_ask and minutes is None and kind in codes.KINDS_NEEDING_MINUTES:
+        minutes = int(prompts.text("Minutes:", required=True, check=_check_minutes))
+    if can_ask and location is None and kind == "face-to-face":
+        location = prompts.select("Where?", [(c.slug, c.label) for c in codes.LOCATIONS])
+    return kind, minutes, location
+
+
+def _check_minutes(text: str) -> None:
+    from connector_cli.errors import UserError
+
+    if not text.isdigit() or int(text) < 1:
+        raise UserError("Minutes must be a whole number, 1 or more.")
+
+
+@visit_app.command("log")
+def log(
+    person: Person,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help="face-to-face, telephone, video, message, about (about the person) or attempt (could not reach them).",
+        ),
+    ] = None,
+    date: DateOpt = None,
+    minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--minutes",
+            metavar="N",
+            help="Whole minutes (needed for face-to-face, telephone, video).",
+        ),
+    ] = None,
+    by: Annotated[
+        str, typer.Option("--by", metavar="WHO", help="connector or volunteer.")
+    ] = "connector",
+    volunteer: Annotated[
+        str | None, typer.Option("--volunteer", help="Volunteer's name (never exported).")
+    ] = None,
+    location: Annotated[
+        str | None,
+        typer.Option(
+            "--location", metavar="SLUG", help="Face-to-face only: home, cafe, community-venue, ..."
+        ),
+    ] = None,
+    journey: Annotated[
+        bool,
+        typer.Option("--journey", help="Took the person out / arranged or provided transport."),
+    ] = False,
+    note: Annotated[
+        str | None, typer.Option("--note", help="A short note (never exported).")
+    ] = None,
+    after_closure: Annotated[
+        bool,
+        typer.Option(
+            "--after-closure",
+            help="Keeping in touch after the episode closed (not counted in figures).",
+        ),
+    ] = False,
+    episode: EpisodeOpt = None,
+    no_input: NoInputOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Log a contact with (or about) the person."""
+    from connector_cli import pathway, session
+    from connector_cli.models import ContactIn
+    from connector_cli.store import write
+
+    kind, minutes, location = _ask_missing(kind, minutes, location, session.interactive(no_input))
+    contact = ContactIn(
+        date=day_or_today(date),
+        kind=kind,
+        minutes=minutes,
+        delivered_by=by,
+        volunteer=volunteer,
+        location=location,
+        journey=journey,
+        note=note,
+        after_closure=after_closure,
+    )
+    conn = session.open_db()
+    with write(conn):
+        person_row, episode_row = pathway.episode_for(conn, person, episode)
+        contact_id = pathway.log_contact(conn, episode_row, contact)
+    length = f", {contact.minutes} min" if contact.minutes else ""
+    emit(
+        as_json,
+        {"contact_id": contact_id},
+        f"Logged {contact.kind} with {person_row['name']} on {contact.date}{length}.",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(visit_app, name="visit")

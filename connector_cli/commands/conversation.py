@@ -1,5 +1,93 @@
-"""(commands to come)"""
+"""what-matters: the guided "what matters to you" conversation, in the person's own words."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from connector_cli import codes
+from connector_cli.commands._options import DateOpt, EpisodeOpt, NoInputOpt, Person, day_or_today
+
+QUESTIONS = codes.WHAT_MATTERS_QUESTIONS
 
 
-def register(app) -> None:
-    pass
+def _parse_answers(answers: list[str]) -> dict[str, str]:
+    from connector_cli import codes
+    from connector_cli.errors import UserError
+
+    parsed: dict[str, str] = {}
+    for item in answers:
+        key, sep, text = item.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in QUESTIONS:
+            raise UserError(f"Give answers as KEY=TEXT with KEY one of: {', '.join(QUESTIONS)}.")
+        if key == "barriers":
+            slugs = [
+                codes.check(codes.BARRIERS, b, "barrier")
+                for b in text.replace(";", ",").split(",")
+                if b.strip()
+            ]
+            text = ";".join(dict.fromkeys(slugs))
+        if text.strip():
+            parsed[key] = text.strip()
+    return parsed
+
+
+def _ask(answers: dict[str, str]) -> dict[str, str]:
+    from connector_cli import codes, prompts
+
+    answers = dict(answers)
+    typer.echo("Take your time. Blank answers are fine; the person's own words are kept.")
+    for key, question in QUESTIONS.items():
+        if key in answers:
+            continue
+        if key == "barriers":
+            picked = prompts.checkbox(
+                question + " (space to tick)", [(c.slug, c.label) for c in codes.BARRIERS]
+            )
+            if picked:
+                answers[key] = ";".join(picked)
+            continue
+        text = prompts.text(question)
+        if text:
+            answers[key] = text
+    if answers and not prompts.confirm("Save this conversation?"):
+        raise KeyboardInterrupt
+    return answers
+
+
+def what_matters(
+    person: Person,
+    answer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--answer",
+            metavar="KEY=TEXT",
+            help="An answer, e.g. matters-most='Seeing my grandson'. Keys: "
+            + ", ".join(QUESTIONS)
+            + " (barriers: comma-separated codes).",
+        ),
+    ] = None,
+    date: DateOpt = None,
+    episode: EpisodeOpt = None,
+    no_input: NoInputOpt = False,
+) -> None:
+    """Record the "what matters to you" conversation (guided when run at a terminal)."""
+    from connector_cli import pathway, session
+    from connector_cli.models import ConversationIn
+    from connector_cli.store import write
+
+    answers = _parse_answers(answer or [])
+    conn = session.open_db()
+    person_row, episode_row = pathway.episode_for(conn, person, episode)
+    if session.interactive(no_input):
+        answers = _ask(answers)
+    conversation = ConversationIn(date=day_or_today(date), answers=answers)
+    with write(conn):
+        pathway.record_conversation(conn, episode_row, conversation)
+    typer.echo(f"Saved what matters to {person_row['name']} ({len(answers)} answers).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("what-matters")(what_matters)

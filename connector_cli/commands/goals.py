@@ -1,5 +1,93 @@
-"""(commands to come)"""
+"""goal add|review|drop: the top three goals, in the person's words."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from connector_cli.commands._options import DateOpt, EpisodeOpt, JsonOpt, Person, day_or_today, emit
+
+goal_app = typer.Typer(
+    help="The person's top three goals: add, review progress, drop.", no_args_is_help=True
+)
+Number = Annotated[
+    int, typer.Argument(metavar="NUMBER", help="The goal's number, as `show` lists it.")
+]
 
 
-def register(app) -> None:
-    pass
+@goal_app.command("add")
+def add(
+    person: Person,
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="The goal in the person's own words.")
+    ],
+    domain: Annotated[
+        str,
+        typer.Option(
+            "--domain",
+            metavar="SLUG",
+            help="friends, social-networks, daily-living, paperwork, services, home, safety, caring, other.",
+        ),
+    ],
+    date: DateOpt = None,
+    episode: EpisodeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a goal (at most three open at once)."""
+    from connector_cli import pathway, session
+    from connector_cli.models import GoalIn
+    from connector_cli.store import write
+
+    goal = GoalIn(text=text, domain=domain, date=day_or_today(date))
+    conn = session.open_db()
+    with write(conn):
+        person_row, episode_row = pathway.episode_for(conn, person, episode)
+        goal_id, number = pathway.add_goal(conn, episode_row, goal)
+    emit(
+        as_json,
+        {"goal_id": goal_id, "number": number},
+        f"Goal {number} added for {person_row['name']}: {goal.text}",
+    )
+
+
+@goal_app.command("review")
+def review(
+    person: Person,
+    number: Number,
+    progress: Annotated[
+        str, typer.Option("--progress", metavar="LEVEL", help="achieved, a-lot, some or none.")
+    ],
+    date: DateOpt = None,
+    note: Annotated[str | None, typer.Option("--note", help="A short note.")] = None,
+    episode: EpisodeOpt = None,
+) -> None:
+    """Record progress on a goal."""
+    from connector_cli import pathway, session
+    from connector_cli.models import GoalReviewIn
+    from connector_cli.store import write
+
+    review_in = GoalReviewIn(progress=progress, date=day_or_today(date), note=note)
+    conn = session.open_db()
+    with write(conn):
+        person_row, episode_row = pathway.episode_for(conn, person, episode)
+        pathway.review_goal(conn, episode_row, number, review_in)
+    typer.echo(f"Goal {number} for {person_row['name']}: {review_in.progress}.")
+
+
+@goal_app.command("drop")
+def drop(person: Person, number: Number, date: DateOpt = None, episode: EpisodeOpt = None) -> None:
+    """Drop a goal the person no longer wants (not a failure)."""
+    from connector_cli import pathway, session
+    from connector_cli.store import write
+
+    day = day_or_today(date)
+    conn = session.open_db()
+    with write(conn):
+        person_row, episode_row = pathway.episode_for(conn, person, episode)
+        pathway.drop_goal(conn, episode_row, number, day)
+    typer.echo(f"Goal {number} for {person_row['name']} dropped.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(goal_app, name="goal")

@@ -1,5 +1,247 @@
-"""(commands to come)"""
+"""new-referral, and referral accept|decline|fail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from connector_cli.commands._options import (
+    DateOpt,
+    EpisodeOpt,
+    JsonOpt,
+    NoInputOpt,
+    Person,
+    day_or_today,
+    emit,
+)
+
+referral_app = typer.Typer(
+    help="Decide on a pending referral: accept, decline or fail.", no_args_is_help=True
+)
+
+NOT_STATED = "not-stated"
 
 
-def register(app) -> None:
-    pass
+def new_referral(
+    name: Annotated[str | None, typer.Option("--name", help="The person's name.")] = None,
+    referral_date: Annotated[
+        str | None,
+        typer.Option("--referral-date", metavar="DATE", help="Date referred (default today)."),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", metavar="SLUG", help="Referral source code, e.g. nhs-gp, self."),
+    ] = None,
+    referrer: Annotated[
+        str | None,
+        typer.Option("--referrer", help="Referrer's name, role, organisation (never exported)."),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Reason for referral (never exported).")
+    ] = None,
+    trigger: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trigger",
+            metavar="SLUG",
+            help="Trigger group (repeatable): young-parent, bereaved, separated, no-children-at-home, health, mobility.",
+        ),
+    ] = None,
+    no_triggers: Annotated[
+        bool, typer.Option("--no-triggers", help="Asked: in none of the trigger groups.")
+    ] = False,
+    primary_trigger: Annotated[
+        str | None,
+        typer.Option(
+            "--primary-trigger",
+            metavar="SLUG",
+            help="The group the person names as the main reason.",
+        ),
+    ] = None,
+    dob: Annotated[str | None, typer.Option("--dob", metavar="DATE", help="Date of birth.")] = None,
+    age: Annotated[
+        str | None,
+        typer.Option("--age", metavar="N", help="Age in years at referral, or not-stated."),
+    ] = None,
+    gender: Annotated[
+        str | None,
+        typer.Option(
+            "--gender", metavar="SLUG", help="female, male, non-binary, other, not-stated."
+        ),
+    ] = None,
+    ethnicity: Annotated[
+        str | None,
+        typer.Option("--ethnicity", metavar="CODE", help="NHS ethnic category A-Z (Z not stated)."),
+    ] = None,
+    living: Annotated[
+        str | None,
+        typer.Option(
+            "--living",
+            metavar="SLUG",
+            help="alone, partner, family-friends, sheltered, care-home, other, not-stated.",
+        ),
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Locality or postcode district.")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    consent_to_share: Annotated[
+        bool | None,
+        typer.Option(
+            "--consent-to-share/--no-consent-to-share", help="Consent to share information."
+        ),
+    ] = None,
+    risks: Annotated[
+        str | None, typer.Option("--risks", help="Known risks to a lone worker.")
+    ] = None,
+    no_known_risks: Annotated[
+        bool, typer.Option("--no-known-risks", help="Asked: no known risks to a lone worker.")
+    ] = False,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", metavar="STATUS", help="pending (default), accepted, declined, failed."
+        ),
+    ] = None,
+    decline_reason: Annotated[
+        str | None, typer.Option("--decline-reason", help="Why declined or failed.")
+    ] = None,
+    existing: Annotated[
+        str | None,
+        typer.Option(
+            "--existing", metavar="PERSON", help="A known person coming back (number or name)."
+        ),
+    ] = None,
+    no_input: NoInputOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a new referral (a returning person gets a new episode linked to the last)."""
+    from connector_cli import pathway, session
+    from connector_cli.models import ReferralIn
+    from connector_cli.store import write
+
+    values = {
+        "name": name,
+        "referral_date": referral_date,
+        "source": source,
+        "referrer": referrer,
+        "reason": reason,
+        "triggers": tuple(trigger or ()),
+        "no_triggers": no_triggers,
+        "primary_trigger": primary_trigger,
+        "dob": dob,
+        "gender": gender,
+        "ethnicity": ethnicity,
+        "living": living,
+        "area": area,
+        "phone": phone,
+        "email": email,
+        "consent_to_share": consent_to_share,
+        "risks": risks,
+        "no_known_risks": no_known_risks,
+        "status": status,
+        "status_reason": decline_reason,
+    }
+    values.update(_age(age))
+    if session.interactive(no_input):
+        from connector_cli.commands import referral_prompts
+
+        values = referral_prompts.ask_missing(values)
+    elif not name:
+        from connector_cli.prompts import missing
+
+        raise missing("--name", "the person's name")
+    values["referral_date"] = values["referral_date"] or day_or_today(None)
+    values["status"] = values["status"] or "pending"
+    referral = ReferralIn(**values)
+    conn = session.open_db()
+    with write(conn):
+        made = pathway.new_referral(conn, referral, existing=existing)
+    again = (
+        f" (returning: linked to episode {made['previous_episode_id']})"
+        if made["re_referral"]
+        else ""
+    )
+    emit(
+        as_json,
+        {"person_id": made["person_id"], "episode_id": made["episode_id"]},
+        f"Saved referral for {referral.name}: person {made['person_id']}, "
+        f"episode {made['episode_id']}{again}, {referral.status}.",
+    )
+
+
+def _age(age: str | None) -> dict:
+    from connector_cli.errors import UserError
+
+    if age is None:
+        return {"age": None, "age_not_stated": False}
+    if age.strip().casefold() == NOT_STATED:
+        return {"age": None, "age_not_stated": True}
+    if not age.strip().isdigit():
+        raise UserError(f"Invalid age '{age}': give whole years (e.g. 74) or not-stated.")
+    return {"age": int(age), "age_not_stated": False}
+
+
+def _decide(
+    person: str,
+    status: str,
+    date: str | None,
+    reason: str | None,
+    episode: int | None,
+    by: str | None = None,
+) -> None:
+    from connector_cli import pathway, session
+    from connector_cli.models import StatusChange
+    from connector_cli.store import write
+
+    change = StatusChange(status=status, date=day_or_today(date), reason=reason, decline_by=by)
+    conn = session.open_db()
+    with write(conn):
+        person_row, episode_row = pathway.episode_for(conn, person, episode)
+        pathway.change_status(conn, episode_row, change)
+    typer.echo(
+        f"{person_row['name']}: referral (episode {episode_row['id']}) {status} on {change.date}."
+    )
+
+
+ReasonOpt = Annotated[str, typer.Option("--reason", help="A short reason.")]
+
+
+@referral_app.command("accept")
+def accept(person: Person, date: DateOpt = None, episode: EpisodeOpt = None) -> None:
+    """Accept a pending referral for support."""
+    _decide(person, "accepted", date, None, episode)
+
+
+@referral_app.command("decline")
+def decline(
+    person: Person,
+    reason: ReasonOpt,
+    date: DateOpt = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="WHO",
+            help="person (declined by them) or criteria (does not meet criteria).",
+        ),
+    ] = None,
+    episode: EpisodeOpt = None,
+) -> None:
+    """Decline a pending referral, with a reason."""
+    _decide(person, "declined", date, reason, episode, by)
+
+
+@referral_app.command("fail")
+def fail(
+    person: Person, reason: ReasonOpt, date: DateOpt = None, episode: EpisodeOpt = None
+) -> None:
+    """Record a failed referral (could not be contacted, wrong details, duplicate)."""
+    _decide(person, "failed", date, reason, episode)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("new-referral")(new_referral)
+    app.add_typer(referral_app, name="referral")

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 10_000
@@ -89,13 +89,15 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def insert(conn: sqlite3.Connection, table: str, values: dict) -> int:
     columns = ", ".join(values)
     marks = ", ".join("?" for _ in values)
-    cursor = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+    cursor = conn.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
+    )
     return int(cursor.lastrowid)
 
 

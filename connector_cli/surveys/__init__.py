@@ -9,6 +9,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from connector_cli.errors import UserError
+
 if TYPE_CHECKING:
     from connector_cli.surveys.scoring import Instrument, Result
 
@@ -36,7 +38,7 @@ def __getattr__(name: str):
 def get_instrument(instrument_id: str) -> Instrument:
     """The instrument's data; an unknown id is refused with the list of valid ids."""
     if instrument_id not in INSTRUMENT_IDS:
-        raise _user_error(
+        raise UserError(
             f"Unknown instrument {instrument_id!r}; valid instruments: {', '.join(INSTRUMENT_IDS)}."
         )
     return import_module(f"connector_cli.surveys.{instrument_id}").INSTRUMENT
@@ -76,9 +78,3 @@ def _item_bands_label(instrument: Instrument, item_bands: dict[str, str]) -> str
             note = " (lower is better)" if item.lower_is_better else ""
             parts.append(f"{item.label.lower()} {item_bands[item.key]}{note}")
     return "; ".join(parts)
-
-
-def _user_error(message: str) -> Exception:
-    from connector_cli.errors import UserError
-
-    return UserError(message)

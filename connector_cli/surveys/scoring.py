@@ -15,7 +15,6 @@ from connector_cli.errors import UserError
 Band = tuple[int, int, str]  # (low, high, label), inclusive on both ends
 
 RULES = ("sum", "sum+table", "separate", "djg")
-EMPTY: Mapping = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -74,14 +73,14 @@ class Instrument:
     items: tuple[Item, ...]
     rule: str
     lower_is_better: bool | None  # None: decided per item (ONS4)
-    table: Mapping[int, float] = EMPTY
+    table: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
     bands: tuple[Band, ...] = ()
     band_note: str = ""
     notice: str = ""
     comparator: str = ""
-    comparator_values: Mapping[str, float] = EMPTY
+    comparator_values: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     score_range: tuple[float, float] | None = None
-    meaningful_change: Mapping[str, float] = EMPTY
+    meaningful_change: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     most_lonely_from: int | None = None
     direct_question: DirectQuestion | None = None
     optional: bool = False

@@ -1,7 +1,7 @@
 """Warwick-Edinburgh Mental Wellbeing Scale: 14 items, total 14-70, no conversion (optional)."""
 
-from connector_cli.surveys.swemwbs import INTRODUCTION, OPTIONS
 from connector_cli.surveys.scoring import Instrument, Item
+from connector_cli.surveys.swemwbs import INTRODUCTION, OPTIONS
 
 # Not quoted in the programme's reference: the year follows the published WEMWBS notice.
 NOTICE = (

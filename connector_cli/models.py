@@ -1,0 +1,235 @@
+"""Pydantic models for the core pathway: validation lives here, once.
+
+Validators raise UserError (not ValueError) so a refusal reaches the user as the exact sentence
+written here, not as pydantic's multi-line report. Imported lazily: pydantic is heavy.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+
+from connector_cli import codes, dates
+from connector_cli.errors import UserError
+
+
+def _past(what: str):
+    def parse(value: Any) -> date | None:
+        if value is None or isinstance(value, date):
+            return value
+        return dates.parse_past_date(str(value), what=what)
+
+    return BeforeValidator(parse)
+
+
+def _code(code_list: tuple[codes.Code, ...], what: str):
+    def parse(value: Any) -> str | None:
+        return None if value is None else codes.check(code_list, str(value), what)
+
+    return BeforeValidator(parse)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    cleaned = str(value).strip()
+    return cleaned or None
+
+
+Text = Annotated[str | None, BeforeValidator(_text)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReferralIn(Model):
+    name: Annotated[str, BeforeValidator(_text)]
+    referral_date: Annotated[date, _past("referral date")]
+    source: Annotated[str | None, _code(codes.SOURCES, "referral source")] = None
+    referrer: Text = None
+    reason: Text = None
+    triggers: tuple[str, ...] = ()
+    no_triggers: bool = False
+    primary_trigger: Annotated[str | None, _code(codes.TRIGGERS, "trigger group")] = None
+    dob: Annotated[date | None, _past("date of birth")] = None
+    age: int | None = None
+    age_not_stated: bool = False
+    gender: Annotated[str | None, _code(codes.GENDERS, "gender")] = None
+    ethnicity: Annotated[str | None, _code(codes.ETHNICITIES, "ethnicity code")] = None
+    living: Annotated[str | None, _code(codes.LIVING, "living arrangement")] = None
+    area: Text = None
+    phone: Text = None
+    email: Text = None
+    consent_to_share: bool | None = None
+    risks: Text = None
+    no_known_risks: bool = False
+    status: Annotated[str, _code(codes.STATUSES, "status")] = "pending"
+    status_reason: Text = None
+    decline_by: Annotated[str | None, _code(codes.DECLINE_BY, "declined by")] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_triggers(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("triggers"):
+            data = dict(data)
+            data["triggers"] = tuple(
+                dict.fromkeys(
+                    codes.check(codes.TRIGGERS, t, "trigger group") for t in data["triggers"]
+                )
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _rules(self) -> ReferralIn:
+        if not self.name:
+            raise UserError("A referral needs the person's name (--name).")
+        if self.triggers and self.no_triggers:
+            raise UserError("Give trigger groups or --no-triggers, not both.")
+        if self.primary_trigger and self.primary_trigger not in self.triggers:
+            raise UserError(
+                f"The primary trigger '{self.primary_trigger}' must also be one of the --trigger groups."
+            )
+        self._check_age()
+        if self.status in ("declined", "failed") and not self.status_reason:
+            raise UserError(f"A {self.status} referral needs a reason (--decline-reason).")
+        if self.risks and self.no_known_risks:
+            raise UserError("Give known risks or 'no known risks', not both.")
+        return self
+
+    def _check_age(self) -> None:
+        given = sum([self.dob is not None, self.age is not None, self.age_not_stated])
+        if given > 1:
+            raise UserError("Give a date of birth or an age (or 'not-stated'), not both.")
+        if self.age is not None and not 16 <= self.age <= 120:
+            raise UserError(f"Age {self.age} is not an adult's age in years (16-120).")
+        if self.dob is not None and not 16 <= years_between(self.dob, self.referral_date) <= 120:
+            raise UserError(
+                f"Date of birth {self.dob.isoformat()} gives an age outside 16-120 at referral."
+            )
+
+    @property
+    def age_at_referral(self) -> int | None:
+        if self.dob is not None:
+            return years_between(self.dob, self.referral_date)
+        return self.age
+
+
+def years_between(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class StatusChange(Model):
+    status: Annotated[str, _code(codes.STATUSES, "status")]
+    date: Annotated[date, _past("date")]
+    reason: Text = None
+    decline_by: Annotated[str | None, _code(codes.DECLINE_BY, "declined by")] = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> StatusChange:
+        if self.status in ("declined", "failed") and not self.reason:
+            raise UserError(f"A {self.status} referral needs a reason (--reason).")
+        return self
+
+
+class ConversationIn(Model):
+    date: Annotated[date, _past("date")]
+    answers: dict[str, str]
+
+
+class GoalIn(Model):
+    text: Annotated[str, BeforeValidator(_text)]
+    domain: Annotated[str, _code(codes.GOAL_DOMAINS, "goal domain")]
+    date: Annotated[date, _past("date")]
+
+    @model_validator(mode="after")
+    def _rules(self) -> GoalIn:
+        if not self.text:
+            raise UserError("A goal needs the person's own words.")
+        return self
+
+
+class GoalReviewIn(Model):
+    progress: Annotated[str, _code(codes.GOAL_PROGRESS, "progress")]
+    date: Annotated[date, _past("date")]
+    note: Text = None
+
+
+MAX_CONTACT_MINUTES = 12 * 60
+
+
+class ContactIn(Model):
+    date: Annotated[date, _past("date")]
+    kind: Annotated[str, _code(codes.CONTACT_KINDS, "contact kind")]
+    minutes: int | None = None
+    delivered_by: Annotated[str, _code(codes.DELIVERED_BY, "--by")] = "connector"
+    volunteer: Text = None
+    location: Annotated[str | None, _code(codes.LOCATIONS, "location")] = None
+    journey: bool = False
+    note: Text = None
+    after_closure: bool = False
+
+    @model_validator(mode="after")
+    def _rules(self) -> ContactIn:
+        if self.minutes is not None and not 1 <= self.minutes <= MAX_CONTACT_MINUTES:
+            raise UserError(
+                f"Minutes must be a whole number from 1 to {MAX_CONTACT_MINUTES}, not {self.minutes}."
+            )
+        if self.kind in codes.KINDS_NEEDING_MINUTES and self.minutes is None:
+            raise UserError(f"A {self.kind} contact needs its length: give --minutes N.")
+        if self.location and self.kind != "face-to-face":
+            raise UserError("--location is only for face-to-face contacts.")
+        if self.volunteer and self.delivered_by != "volunteer":
+            raise UserError("--volunteer names who delivered it: add --by volunteer.")
+        return self
+
+
+class SignpostIn(Model):
+    date: Annotated[date, _past("date")]
+    to_text: Annotated[str, BeforeValidator(_text)]
+    category_group: str
+    category_sub: str | None = None
+    entry_id: int | None = None
+    accompanied: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _category(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "category" in data:
+            data = dict(data)
+            group, sub = codes.parse_signpost_category(str(data.pop("category")))
+            data["category_group"], data["category_sub"] = group, sub
+        return data
+
+    @model_validator(mode="after")
+    def _rules(self) -> SignpostIn:
+        if not self.to_text:
+            raise UserError("A signpost needs the organisation or activity (--to).")
+        return self
+
+
+class ClosureIn(Model):
+    date: Annotated[date, _past("closure date")]
+    reason: Annotated[str, _code(codes.CLOSURE_REASONS, "closure reason")]
+    sub_reason: Annotated[str | None, _code(codes.CHOICE_SUB_REASONS, "sub-reason")] = None
+    detail: Text = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> ClosureIn:
+        if self.sub_reason and self.reason != "choice":
+            raise UserError("--sub-reason is only for --reason choice.")
+        if self.reason == "other" and not self.detail:
+            raise UserError("Closure reason 'other' needs a short explanation: give --detail.")
+        return self
+
+
+# --- What commands return ---------------------------------------------------------------------
+
+
+class Created(Model):
+    """Ids of what a command created, for --json."""
+
+    values: dict[str, int]
+    message: str

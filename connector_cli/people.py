@@ -1,0 +1,90 @@
+"""The read side of the pathway: who is on the caseload, and one person's story at a glance.
+
+Returns plain JSON-able dicts (no pydantic) because `show` and `people` run dozens of times a
+day and must start in a blink; the shapes are documented by `connector show --json`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from connector_cli import codes, dates
+from connector_cli.settings import get_setting
+from connector_cli.store import pathway as sql
+from connector_cli.store import people as people_sql
+
+
+def list_people(conn: sqlite3.Connection, *, include_closed: bool = False) -> list[dict]:
+    return [dict(row) for row in people_sql.list_people(conn, include_closed=include_closed)]
+
+
+def support_start(episode: dict, contacts: list[dict]) -> str | None:
+    """Support starts at the first support contact (dates derived from the actual work),
+    falling back to the date the referral was accepted."""
+    support = [
+        c["date"] for c in contacts if c["kind"] in codes.SUPPORT_KINDS and not c["after_closure"]
+    ]
+    if support:
+        return min(support)
+    return episode["status_date"] if episode["status"] == "accepted" else None
+
+
+def support_week(episode: dict, contacts: list[dict], today: date) -> int | None:
+    start = support_start(episode, contacts)
+    if start is None:
+        return None
+    until = (
+        min(today, date.fromisoformat(episode["closure_date"]))
+        if episode["closure_date"]
+        else today
+    )
+    return max(1, dates.week_of_support(date.fromisoformat(start), until))
+
+
+def episode_story(conn: sqlite3.Connection, episode_row: sqlite3.Row, today: date) -> dict:
+    episode = dict(episode_row)
+    episode_id = episode["id"]
+    contacts = [dict(c) for c in sql.contacts(conn, episode_id)]
+    support = [c for c in contacts if c["kind"] in codes.SUPPORT_KINDS and not c["after_closure"]]
+    episode.update(
+        triggers=people_sql.episode_triggers(conn, episode_id),
+        support_weeks=get_setting(conn, "support_weeks"),
+        week=support_week(episode, contacts, today),
+        support_start=support_start(episode, contacts),
+        support_contacts=len(support),
+        support_minutes=sum(c["minutes"] or 0 for c in support),
+        contacts=contacts,
+        goals=[dict(g) for g in sql.goals(conn, episode_id)],
+        signposts=[dict(s) for s in sql.signposts(conn, episode_id)],
+        conversations=sql.conversations(conn, episode_id),
+        measures=[
+            dict(m)
+            for m in conn.execute(
+                "SELECT id, instrument, stage, date, score, raw, skipped_reason FROM measures "
+                "WHERE episode_id = ? ORDER BY date, id",
+                [episode_id],
+            )
+        ],
+    )
+    return episode
+
+
+def person_story(conn: sqlite3.Connection, person: str, episode_id: int | None = None) -> dict:
+    """Everything `show` needs: the person, their current (or chosen) episode in full, and a
+    line for each earlier episode."""
+    from connector_cli.pathway import episode_for
+
+    person_row, episode_row = episode_for(conn, person, episode_id)
+    today = dates.today()
+    others = [
+        {k: e[k] for k in ("id", "referral_date", "status", "closure_date", "closure_reason")}
+        for e in people_sql.episodes_of(conn, person_row["id"])
+        if e["id"] != episode_row["id"]
+    ]
+    return {
+        "person": dict(person_row),
+        "episode": episode_story(conn, episode_row, today),
+        "other_episodes": others,
+        "today": today.isoformat(),
+    }

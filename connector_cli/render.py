@@ -1,0 +1,213 @@
+"""Rich output for the core pathway: the only place that builds tables and panels for it."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def _label(code_list, slug: str | None, default: str = "not asked") -> str:
+    from connector_cli import codes
+
+    if slug is None:
+        return default
+    try:
+        return codes.label(code_list, slug)
+    except KeyError:
+        return slug
+
+
+def people_table(people: list[dict], *, include_closed: bool) -> None:
+    from rich.table import Table
+
+    out = console()
+    if not people:
+        out.print(
+            "No one yet. Add a referral with `connector new-referral`."
+            if include_closed
+            else "No open episodes. `connector people --all` lists everyone."
+        )
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column, justify in (
+        ("#", "right"),
+        ("Name", "left"),
+        ("Area", "left"),
+        ("Status", "left"),
+        ("Referred", "left"),
+        ("Last contact", "left"),
+    ):
+        table.add_column(column, justify=justify, overflow="fold")
+    for p in people:
+        status = "closed" if p["closure_date"] else p["status"]
+        table.add_row(
+            str(p["person_id"]),
+            p["name"],
+            p["area"] or "",
+            status,
+            p["referral_date"],
+            p["last_contact"] or "none yet",
+        )
+    out.print(table)
+
+
+def _person_header(person: dict, episode: dict) -> str:
+    from connector_cli import codes
+
+    age = episode["age_at_referral"]
+    bits = [
+        f"[bold]{person['name']}[/bold] (#{person['id']})",
+        f"age {age} at referral"
+        if age is not None
+        else ("age not stated" if episode["age_not_stated"] else "age not asked"),
+        _label(codes.GENDERS, person["gender"], "gender not asked"),
+        "living: " + _label(codes.LIVING, person["living"]),
+        "ethnicity: " + _label(codes.ETHNICITIES, person["ethnicity"]),
+    ]
+    if person["area"]:
+        bits.append(person["area"])
+    contact = [x for x in (person["phone"], person["email"]) if x]
+    consent = {None: "not asked", 1: "yes", 0: "no"}[person["consent_to_share"]]
+    risks = person["risks"] or ("none known" if person["no_known_risks"] else "not asked")
+    return (
+        " · ".join(bits)
+        + "\n"
+        + " · ".join(contact + [f"consent to share: {consent}", f"lone-worker risks: {risks}"])
+    )
+
+
+def _episode_line(episode: dict) -> str:
+    from connector_cli import codes
+
+    source = _label(codes.SOURCES, episode["source"], "source not asked")
+    line = f"Episode {episode['id']} · referred {episode['referral_date']} by {source} · {episode['status']}"
+    if episode["status_date"] and episode["status"] != "pending":
+        line += f" {episode['status_date']}"
+    if episode["status_reason"]:
+        line += f" ({episode['status_reason']})"
+    if episode["closure_date"]:
+        line += f" · closed {episode['closure_date']} ({_label(codes.CLOSURE_REASONS, episode['closure_reason'])})"
+    if episode["week"] is not None:
+        weeks = episode["support_weeks"]
+        over = " [bold red](beyond planned support)[/bold red]" if episode["week"] > weeks else ""
+        line += f"\nWeek {episode['week']} of {weeks}{over} · {episode['support_contacts']} support contacts, {episode['support_minutes']} min"
+    return line
+
+
+def _triggers_line(episode: dict) -> str:
+    from connector_cli import codes
+
+    if episode["no_triggers"]:
+        return "Life events: none of the trigger groups"
+    if not episode["triggers_answered"]:
+        return "Life events: [yellow]not asked yet[/yellow]"
+    names = [
+        _label(codes.TRIGGERS, t) + (" (main)" if t == episode["primary_trigger"] else "")
+        for t in episode["triggers"]
+    ]
+    return "Life events: " + ", ".join(names)
+
+
+def _what_matters(out, episode: dict) -> None:
+    from connector_cli import codes
+
+    if not episode["conversations"]:
+        out.print(
+            "[yellow]What matters: conversation not recorded yet[/yellow] (connector what-matters)"
+        )
+        return
+    latest = episode["conversations"][-1]
+    out.print(f"[bold]What matters[/bold] (talked {latest['date']})")
+    order = list(codes.WHAT_MATTERS_QUESTIONS)
+    for key, answer in sorted(latest["answers"].items(), key=lambda kv: order.index(kv[0])):
+        if key == "barriers":
+            answer = ", ".join(_label(codes.BARRIERS, b) for b in answer.split(";"))
+        out.print(f"  {key}: {answer}", soft_wrap=False, overflow="fold")
+
+
+def _goals(out, episode: dict) -> None:
+    from connector_cli import codes
+
+    if not episode["goals"]:
+        out.print("[yellow]Goals: none set yet[/yellow] (connector goal add)")
+        return
+    out.print("[bold]Goals[/bold]")
+    for g in episode["goals"]:
+        if g["dropped_date"]:
+            state = f"dropped {g['dropped_date']}"
+        elif g["progress"]:
+            state = f"{_label(codes.GOAL_PROGRESS, g['progress']).lower()} ({g['reviewed']})"
+        else:
+            state = "not reviewed yet"
+        out.print(f"  {g['number']}. {g['text']} [dim]\\[{g['domain']}][/dim] - {state}")
+
+
+def _contacts(out, episode: dict, limit: int = 8) -> None:
+    from rich.table import Table
+
+    contacts = episode["contacts"]
+    if not contacts:
+        out.print("[yellow]Contacts: none yet[/yellow] (connector visit log)")
+        return
+    shown = contacts[-limit:]
+    title = (
+        f"Contacts (last {len(shown)} of {len(contacts)})" if len(contacts) > limit else "Contacts"
+    )
+    table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
+    for column in ("Date", "Kind", "Min", "By", "Where", "Note"):
+        table.add_column(column, overflow="fold")
+    for c in shown:
+        kind = c["kind"] + (" (after closure)" if c["after_closure"] else "")
+        where = (c["location"] or "") + (" +journey" if c["journey"] else "")
+        table.add_row(
+            c["date"], kind, str(c["minutes"] or ""), c["delivered_by"], where, c["note"] or ""
+        )
+    out.print(table)
+
+
+def _signposts(out, episode: dict) -> None:
+    if not episode["signposts"]:
+        return
+    out.print("[bold]Signposts[/bold]")
+    for s in episode["signposts"]:
+        category = s["category_group"] + (f"/{s['category_sub']}" if s["category_sub"] else "")
+        went = " (went along)" if s["accompanied"] else ""
+        outcome = s["outcome"] or "[yellow]outcome not recorded[/yellow]"
+        out.print(
+            f"  {s['id']}. {s['date']} {s['to_text']} [dim]{category}[/dim]{went} - {outcome}"
+        )
+
+
+def _measures(out, episode: dict) -> None:
+    from connector_cli.measures_view import render_measures
+
+    render_measures(out, episode)
+
+
+def person_story(story: dict) -> None:
+    out = console()
+    person, episode = story["person"], story["episode"]
+    out.print(_person_header(person, episode))
+    out.print(_episode_line(episode))
+    out.print(_triggers_line(episode))
+    _what_matters(out, episode)
+    _goals(out, episode)
+    _contacts(out, episode)
+    _signposts(out, episode)
+    _measures(out, episode)
+    if story["other_episodes"]:
+        earlier = ", ".join(
+            f"{e['id']} ({e['referral_date']}, {e['status']}{', closed ' + e['closure_date'] if e['closure_date'] else ''})"
+            for e in story["other_episodes"]
+        )
+        out.print(f"Other episodes: {earlier}")
