@@ -36,12 +36,24 @@ def refuse(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def _validation_sentence(error) -> str:
+    """A pydantic ValidationError as one sentence (our validators raise UserError themselves;
+    this catches type errors such as an empty required value)."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]).replace("_", "-")
+    return f"Invalid value for {field}: {first['msg'].lower()}."
+
+
 class ConnectorGroup(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except UserError as error:
             raise refuse(str(error)) from None
+        except ValueError as error:
+            if type(error).__module__.startswith("pydantic"):
+                raise refuse(_validation_sentence(error)) from None
+            raise
         except (KeyboardInterrupt, EOFError):
             raise refuse("Cancelled: nothing was saved.") from None
         except sqlite3.OperationalError as error:

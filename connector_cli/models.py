@@ -46,7 +46,7 @@ class Model(BaseModel):
 
 
 class ReferralIn(Model):
-    name: Annotated[str, BeforeValidator(_text)]
+    name: Text
     referral_date: Annotated[date, _past("referral date")]
     source: Annotated[str | None, _code(codes.SOURCES, "referral source")] = None
     referrer: Text = None
@@ -140,7 +140,7 @@ class ConversationIn(Model):
 
 
 class GoalIn(Model):
-    text: Annotated[str, BeforeValidator(_text)]
+    text: Text
     domain: Annotated[str, _code(codes.GOAL_DOMAINS, "goal domain")]
     date: Annotated[date, _past("date")]
 
@@ -188,7 +188,7 @@ class ContactIn(Model):
 
 class SignpostIn(Model):
     date: Annotated[date, _past("date")]
-    to_text: Annotated[str, BeforeValidator(_text)]
+    to_text: Text
     category_group: str
     category_sub: str | None = None
     entry_id: int | None = None
