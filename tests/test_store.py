@@ -1,0 +1,94 @@
+"""The store: one private SQLite file, migrated, WAL, foreign keys, one transaction per command."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from conftest import ok, rows, run
+
+from connector_cli.errors import UserError
+from connector_cli.migrations import MIGRATIONS
+from connector_cli.store import connect, default_path, resolve_path
+
+
+def test_migrations_are_recorded_and_run_once(db_path):
+    ok("new-referral", "--name", "Ann")
+    applied = rows(db_path, "SELECT migration_set, name FROM _sqlite_migrations ORDER BY id")
+    assert applied == [{"migration_set": "connector", "name": fn.__name__} for fn in MIGRATIONS]
+    ok("people")
+    assert len(rows(db_path, "SELECT * FROM _sqlite_migrations")) == len(MIGRATIONS)
+
+
+def test_migration_names_are_numbered_in_order():
+    names = [fn.__name__ for fn in MIGRATIONS]
+    assert names == sorted(names)
+    assert all(name.startswith(f"m{i:03d}_") for i, name in enumerate(names, 1))
+
+
+def test_pragmas(db_path):
+    conn = connect(db_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    conn.close()
+
+
+def test_foreign_keys_enforced(db_path):
+    conn = connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO contacts (episode_id, date, kind, created_at) VALUES (99, '2026-01-01', 'message', 'x')"
+        )
+    conn.close()
+
+
+def test_newer_database_is_refused(db_path):
+    conn = connect(db_path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('connector', 'm999_future', 'x')"
+    )
+    conn.close()
+    with pytest.raises(UserError, match="newer version"):
+        connect(db_path)
+
+
+def test_not_a_database_is_refused_cleanly(db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"this is a spreadsheet, not a database" * 100)
+    result = run("people")
+    assert result.exit_code == 1
+    assert "Cannot open" in result.stderr
+
+
+def test_location_rules(monkeypatch, tmp_path):
+    monkeypatch.delenv("CONNECTOR_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_path() == tmp_path / "xdg" / "connector" / "connector.db"
+    assert resolve_path(None) == default_path()
+    monkeypatch.setenv("CONNECTOR_DB", str(tmp_path / "env.db"))
+    assert resolve_path(None) == tmp_path / "env.db"
+    assert resolve_path(str(tmp_path / "flag.db")) == tmp_path / "flag.db"
+
+
+# The schema is pinned: a change must come as a new numbered migration, and this test updated
+# in the same commit, so nobody edits a released migration by accident.
+EXPECTED_TABLES = {
+    "_sqlite_migrations", "people", "episodes", "episode_triggers", "conversations",
+    "conversation_answers", "goals", "goal_reviews", "contacts", "directory_entries",
+    "signposts", "measures", "measure_answers", "gaps", "settings", "audit_log",
+}
+
+
+def test_schema_is_pinned(db_path):
+    conn = connect(db_path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert EXPECTED_TABLES <= tables
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(episodes)")]
+    assert columns[:8] == [
+        "id", "person_id", "previous_episode_id", "referral_date", "source", "referrer",
+        "reason", "age_at_referral",
+    ]
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"idx_contacts_episode", "idx_contacts_date", "idx_episodes_closure_date"} <= indexes
+    conn.close()
