@@ -211,3 +211,23 @@ def person_story(story: dict) -> None:
             for e in story["other_episodes"]
         )
         out.print(f"Other episodes: {earlier}")
+
+
+def demo_summary(counts, path) -> None:
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(counts.by_status.items()))
+    console().print(
+        f"Demo caseload written to {path}\n"
+        f"{counts.people} people, {counts.episodes} episodes ({statuses}); {counts.contacts} contacts, "
+        f"{counts.goals} goals, {counts.signposts} signposts, {counts.measures} questionnaires, "
+        f"{counts.directory_entries} directory entries, {counts.gaps} gaps.\n"
+        "Everyone in it is invented. Try: connector people · connector show 1 · connector check · "
+        "connector report --quarter " + _last_quarter()
+    )
+
+
+def _last_quarter() -> str:
+    from connector_cli import dates
+
+    today = dates.today()
+    quarter = (today.month - 1) // 3  # the last complete calendar quarter
+    return f"{today.year - 1}Q4" if quarter == 0 else f"{today.year}Q{quarter}"

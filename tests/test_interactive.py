@@ -21,30 +21,50 @@ def interactive(monkeypatch, *args: str, keys: list[str]):
 
 def test_new_referral_form(db_path, monkeypatch):
     keys = [
-        "Margaret Hughes", ENTER,          # name
-        ENTER,                             # referral date: default today
-        "GP", ENTER,                       # source: type to filter -> NHS - GP
-        "Dr Patel", ENTER,                 # referrer
-        "Lonely since bereavement", ENTER, # reason
-        DOWN, SPACE, DOWN, DOWN, DOWN, SPACE, ENTER,  # triggers: bereaved + health
-        DOWN, ENTER,                       # main reason: second listed (health)
-        "78", ENTER,                       # age
-        ENTER,                             # gender: first (female)
-        "White British", ENTER,            # ethnicity: filtered
-        ENTER,                             # living: first (alone)
-        "Riverside", ENTER, ENTER, ENTER,  # area, phone blank, email blank
-        ENTER,                             # consent: yes
-        ENTER,                             # risks: none known
-        ENTER,                             # status: pending
-        ENTER,                             # confirm save (default yes)
+        "Margaret Hughes",
+        ENTER,  # name
+        ENTER,  # referral date: default today
+        "GP",
+        ENTER,  # source: type to filter -> NHS - GP
+        "Dr Patel",
+        ENTER,  # referrer
+        "Lonely since bereavement",
+        ENTER,  # reason
+        DOWN,
+        SPACE,
+        DOWN,
+        DOWN,
+        DOWN,
+        SPACE,
+        ENTER,  # triggers: bereaved + health
+        DOWN,
+        ENTER,  # main reason: second listed (health)
+        "78",
+        ENTER,  # age
+        ENTER,  # gender: first (female)
+        "White British",
+        ENTER,  # ethnicity: filtered
+        ENTER,  # living: first (alone)
+        "Riverside",
+        ENTER,
+        ENTER,
+        ENTER,  # area, phone blank, email blank
+        ENTER,  # consent: yes
+        ENTER,  # risks: none known
+        ENTER,  # status: pending
+        ENTER,  # confirm save (default yes)
     ]
     result = interactive(monkeypatch, "new-referral", keys=keys)
     assert result.exit_code == 0, result
     [person] = rows(db_path, "SELECT * FROM people")
     assert person["name"] == "Margaret Hughes"
     assert (person["gender"], person["ethnicity"], person["living"]) == ("female", "A", "alone")
-    assert (person["area"], person["phone"], person["consent_to_share"], person["no_known_risks"]) == (
-        "Riverside", None, 1, 1)
+    assert (
+        person["area"],
+        person["phone"],
+        person["consent_to_share"],
+        person["no_known_risks"],
+    ) == ("Riverside", None, 1, 1)
     [episode] = rows(db_path, "SELECT * FROM episodes")
     assert episode["source"] == "nhs-gp"
     assert episode["referral_date"] == "2026-11-20"
@@ -56,24 +76,48 @@ def test_new_referral_form(db_path, monkeypatch):
 
 def test_flags_are_not_asked_again(db_path, monkeypatch):
     keys = [
-        ENTER,         # referral date: today
-        SPACE, ENTER,  # triggers: only the first listed (young parent) -> becomes the primary
-        ENTER,         # age: blank, skip
-        ENTER,         # ethnicity: first (White British)
-        ENTER,         # living: first
-        ENTER, ENTER,  # phone, email blank
-        DOWN, DOWN, ENTER,  # consent: skip
-        DOWN, DOWN, ENTER,  # risks: skip
-        ENTER,         # confirm
+        ENTER,  # referral date: today
+        SPACE,
+        ENTER,  # triggers: only the first listed (young parent) -> becomes the primary
+        ENTER,  # age: blank, skip
+        ENTER,  # ethnicity: first (White British)
+        ENTER,  # living: first
+        ENTER,
+        ENTER,  # phone, email blank
+        DOWN,
+        DOWN,
+        ENTER,  # consent: skip
+        DOWN,
+        DOWN,
+        ENTER,  # risks: skip
+        ENTER,  # confirm
     ]
     result = interactive(
-        monkeypatch, "new-referral", "--name", "Kay", "--source", "self", "--referrer", "Herself",
-        "--reason", "New to the area", "--gender", "female", "--area", "Docks",
-        "--status", "accepted", keys=keys,
+        monkeypatch,
+        "new-referral",
+        "--name",
+        "Kay",
+        "--source",
+        "self",
+        "--referrer",
+        "Herself",
+        "--reason",
+        "New to the area",
+        "--gender",
+        "female",
+        "--area",
+        "Docks",
+        "--status",
+        "accepted",
+        keys=keys,
     )
     assert result.exit_code == 0, result
     [episode] = rows(db_path, "SELECT primary_trigger, age_at_referral, status FROM episodes")
-    assert episode == {"primary_trigger": "young-parent", "age_at_referral": None, "status": "accepted"}
+    assert episode == {
+        "primary_trigger": "young-parent",
+        "age_at_referral": None,
+        "status": "accepted",
+    }
     [person] = rows(db_path, "SELECT consent_to_share, no_known_risks, risks FROM people")
     assert person == {"consent_to_share": None, "no_known_risks": 0, "risks": None}
 
@@ -99,10 +143,38 @@ def test_ctrl_c_mid_form_saves_nothing(db_path, monkeypatch):
 def test_declining_the_confirmation_saves_nothing(db_path, monkeypatch):
     keys = ["n"]  # confirm: no
     result = interactive(
-        monkeypatch, "new-referral", "--name", "Kay", "--referral-date", "today", "--source", "self", "--referrer", "x",
-        "--reason", "y", "--no-triggers", "--age", "40", "--gender", "female", "--ethnicity", "A",
-        "--living", "alone", "--area", "z", "--phone", "1", "--email", "e", "--consent-to-share",
-        "--no-known-risks", "--status", "pending", keys=keys,
+        monkeypatch,
+        "new-referral",
+        "--name",
+        "Kay",
+        "--referral-date",
+        "today",
+        "--source",
+        "self",
+        "--referrer",
+        "x",
+        "--reason",
+        "y",
+        "--no-triggers",
+        "--age",
+        "40",
+        "--gender",
+        "female",
+        "--ethnicity",
+        "A",
+        "--living",
+        "alone",
+        "--area",
+        "z",
+        "--phone",
+        "1",
+        "--email",
+        "e",
+        "--consent-to-share",
+        "--no-known-risks",
+        "--status",
+        "pending",
+        keys=keys,
     )
     assert result.exit_code == 1
     assert not db_path.exists()  # refused before the database was even opened
@@ -110,23 +182,45 @@ def test_declining_the_confirmation_saves_nothing(db_path, monkeypatch):
 
 @pytest.fixture
 def accepted(db_path):
-    ok("new-referral", "--name", "Margaret", "--referral-date", "2026-11-01", "--status", "accepted")
+    ok(
+        "new-referral",
+        "--name",
+        "Margaret",
+        "--referral-date",
+        "2026-11-01",
+        "--status",
+        "accepted",
+    )
 
 
 def test_what_matters_conversation(db_path, monkeypatch, accepted):
     keys = [
-        "Seeing my grandson", ENTER,                  # matters most
-        "Go dancing again", ENTER,                    # would like to
-        "Ballroom, the WI", ENTER,                    # used to enjoy
-        ENTER,                                        # who matters: blank
-        SPACE, DOWN, DOWN, DOWN, DOWN, SPACE, ENTER,  # barriers: transport, confidence
-        "Buses stop at 6", ENTER,                     # more about barriers
-        "Baking", ENTER,                              # strengths
-        ENTER,                                        # save
+        "Seeing my grandson",
+        ENTER,  # matters most
+        "Go dancing again",
+        ENTER,  # would like to
+        "Ballroom, the WI",
+        ENTER,  # used to enjoy
+        ENTER,  # who matters: blank
+        SPACE,
+        DOWN,
+        DOWN,
+        DOWN,
+        DOWN,
+        SPACE,
+        ENTER,  # barriers: transport, confidence
+        "Buses stop at 6",
+        ENTER,  # more about barriers
+        "Baking",
+        ENTER,  # strengths
+        ENTER,  # save
     ]
     result = interactive(monkeypatch, "what-matters", "Margaret", keys=keys)
     assert result.exit_code == 0, result
-    answers = dict((r["key"], r["answer"]) for r in rows(db_path, "SELECT key, answer FROM conversation_answers"))
+    answers = dict(
+        (r["key"], r["answer"])
+        for r in rows(db_path, "SELECT key, answer FROM conversation_answers")
+    )
     assert answers == {
         "matters-most": "Seeing my grandson",
         "would-like-to": "Go dancing again",

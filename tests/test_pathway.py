@@ -9,9 +9,21 @@ from conftest import ok, refused, rows, snapshot
 @pytest.fixture
 def margaret(db_path):
     ok(
-        "new-referral", "--name", "Margaret Hughes", "--referral-date", "2026-09-01",
-        "--source", "nhs-gp", "--age", "78", "--gender", "female", "--living", "alone",
-        "--trigger", "bereaved",
+        "new-referral",
+        "--name",
+        "Margaret Hughes",
+        "--referral-date",
+        "2026-09-01",
+        "--source",
+        "nhs-gp",
+        "--age",
+        "78",
+        "--gender",
+        "female",
+        "--living",
+        "alone",
+        "--trigger",
+        "bereaved",
     )
     ok("referral", "accept", "Margaret", "--date", "2026-09-02")
     return "Margaret"
@@ -19,10 +31,16 @@ def margaret(db_path):
 
 def test_what_matters_keeps_own_words(db_path, margaret):
     ok(
-        "what-matters", margaret, "--date", "2026-09-05",
-        "--answer", "matters-most=Getting back to church on Sundays",
-        "--answer", "barriers=transport, confidence",
-        "--answer", "strengths=Baking; knows everyone on the street",
+        "what-matters",
+        margaret,
+        "--date",
+        "2026-09-05",
+        "--answer",
+        "matters-most=Getting back to church on Sundays",
+        "--answer",
+        "barriers=transport, confidence",
+        "--answer",
+        "strengths=Baking; knows everyone on the street",
     )
     answers = rows(db_path, "SELECT key, answer FROM conversation_answers ORDER BY key")
     assert answers == [
@@ -38,17 +56,36 @@ def test_what_matters_keeps_own_words(db_path, margaret):
 
 def test_goals_add_review_drop_and_limit_of_three(db_path, margaret):
     for number, text in enumerate(["Join the walking group", "Call my sister", "Catch the bus"], 1):
-        made = ok("goal", "add", margaret, text, "--domain", "friends", "--date", "2026-09-05", "--json")
+        made = ok(
+            "goal", "add", margaret, text, "--domain", "friends", "--date", "2026-09-05", "--json"
+        )
         assert made.json()["number"] == number
-    result = refused("goal", "add", margaret, "Fourth", "--domain", "home", contains="Already 3 open goals")
+    result = refused(
+        "goal", "add", margaret, "Fourth", "--domain", "home", contains="Already 3 open goals"
+    )
     assert "1 Join the walking group" in result.stderr and "3 Catch the bus" in result.stderr
-    ok("goal", "review", margaret, "1", "--progress", "achieved", "--date", "2026-10-10", "--note", "Goes weekly")
+    ok(
+        "goal",
+        "review",
+        margaret,
+        "1",
+        "--progress",
+        "achieved",
+        "--date",
+        "2026-10-10",
+        "--note",
+        "Goes weekly",
+    )
     ok("goal", "drop", margaret, "2", "--date", "2026-10-10")
     made = ok("goal", "add", margaret, "Tidy the garden", "--domain", "home", "--json").json()
     assert made["number"] == 4  # achieved and dropped goals free their places
     reviews = rows(db_path, "SELECT goal_id, date, progress, note FROM goal_reviews")
-    assert reviews == [{"goal_id": 1, "date": "2026-10-10", "progress": "achieved", "note": "Goes weekly"}]
-    assert rows(db_path, "SELECT dropped_date FROM goals WHERE number = 2") == [{"dropped_date": "2026-10-10"}]
+    assert reviews == [
+        {"goal_id": 1, "date": "2026-10-10", "progress": "achieved", "note": "Goes weekly"}
+    ]
+    assert rows(db_path, "SELECT dropped_date FROM goals WHERE number = 2") == [
+        {"dropped_date": "2026-10-10"}
+    ]
     shown = ok("show", margaret).stdout
     assert "achieved (2026-10-10)" in shown and "dropped 2026-10-10" in shown
 
@@ -65,56 +102,160 @@ def test_goal_review_refusals(db_path, margaret):
 
 
 def test_contacts_of_every_kind(db_path, margaret):
-    ok("visit", "log", margaret, "--kind", "face-to-face", "--minutes", "90", "--location", "home",
-       "--date", "2026-09-03", "--note", "First visit")
-    ok("visit", "log", margaret, "--kind", "face-to-face", "--minutes", "120", "--location", "cafe",
-       "--by", "volunteer", "--volunteer", "Sam", "--journey", "--date", "2026-09-10")
+    ok(
+        "visit",
+        "log",
+        margaret,
+        "--kind",
+        "face-to-face",
+        "--minutes",
+        "90",
+        "--location",
+        "home",
+        "--date",
+        "2026-09-03",
+        "--note",
+        "First visit",
+    )
+    ok(
+        "visit",
+        "log",
+        margaret,
+        "--kind",
+        "face-to-face",
+        "--minutes",
+        "120",
+        "--location",
+        "cafe",
+        "--by",
+        "volunteer",
+        "--volunteer",
+        "Sam",
+        "--journey",
+        "--date",
+        "2026-09-10",
+    )
     ok("visit", "log", margaret, "--kind", "telephone", "--minutes", "15", "--date", "2026-09-12")
     ok("visit", "log", margaret, "--kind", "video", "--minutes", "30", "--date", "2026-09-13")
     ok("visit", "log", margaret, "--kind", "message", "--date", "2026-09-14")
-    ok("visit", "log", margaret, "--kind", "about", "--note", "Called the GP", "--date", "2026-09-14")
-    made = ok("visit", "log", margaret, "--kind", "attempt", "--date", "2026-09-15", "--json").json()
+    ok(
+        "visit",
+        "log",
+        margaret,
+        "--kind",
+        "about",
+        "--note",
+        "Called the GP",
+        "--date",
+        "2026-09-14",
+    )
+    made = ok(
+        "visit", "log", margaret, "--kind", "attempt", "--date", "2026-09-15", "--json"
+    ).json()
     assert made == {"contact_id": 7}
-    stored = rows(db_path, "SELECT kind, minutes, delivered_by, volunteer, location, journey FROM contacts ORDER BY id")
-    assert stored[1] == {"kind": "face-to-face", "minutes": 120, "delivered_by": "volunteer",
-                         "volunteer": "Sam", "location": "cafe", "journey": 1}
-    assert [c["kind"] for c in stored] == ["face-to-face", "face-to-face", "telephone", "video", "message", "about", "attempt"]
+    stored = rows(
+        db_path,
+        "SELECT kind, minutes, delivered_by, volunteer, location, journey FROM contacts ORDER BY id",
+    )
+    assert stored[1] == {
+        "kind": "face-to-face",
+        "minutes": 120,
+        "delivered_by": "volunteer",
+        "volunteer": "Sam",
+        "location": "cafe",
+        "journey": 1,
+    }
+    assert [c["kind"] for c in stored] == [
+        "face-to-face",
+        "face-to-face",
+        "telephone",
+        "video",
+        "message",
+        "about",
+        "attempt",
+    ]
     shown = ok("show", margaret).stdout
     # support = face-to-face, telephone, video, message; about/attempt are not support
     assert "5 support contacts, 255 min" in shown
 
 
 def test_signposts_and_outcome(db_path, margaret):
-    made = ok("signpost", "add", margaret, "--to", "St Mary's lunch club",
-              "--category", "third-sector/lunch-club", "--accompanied", "--date", "2026-09-20", "--json").json()
+    made = ok(
+        "signpost",
+        "add",
+        margaret,
+        "--to",
+        "St Mary's lunch club",
+        "--category",
+        "third-sector/lunch-club",
+        "--accompanied",
+        "--date",
+        "2026-09-20",
+        "--json",
+    ).json()
     assert made == {"signpost_id": 1}
     ok("signpost", "add", margaret, "--to", "Our befriending", "--category", "own-organisation")
     ok("signpost", "outcome", "1", "attended", "--date", "2026-10-01")
-    stored = rows(db_path, "SELECT to_text, category_group, category_sub, accompanied, outcome, outcome_date FROM signposts ORDER BY id")
+    stored = rows(
+        db_path,
+        "SELECT to_text, category_group, category_sub, accompanied, outcome, outcome_date FROM signposts ORDER BY id",
+    )
     assert stored == [
-        {"to_text": "St Mary's lunch club", "category_group": "third-sector", "category_sub": "lunch-club",
-         "accompanied": 1, "outcome": "attended", "outcome_date": "2026-10-01"},
-        {"to_text": "Our befriending", "category_group": "own-organisation", "category_sub": None,
-         "accompanied": 0, "outcome": None, "outcome_date": None},
+        {
+            "to_text": "St Mary's lunch club",
+            "category_group": "third-sector",
+            "category_sub": "lunch-club",
+            "accompanied": 1,
+            "outcome": "attended",
+            "outcome_date": "2026-10-01",
+        },
+        {
+            "to_text": "Our befriending",
+            "category_group": "own-organisation",
+            "category_sub": None,
+            "accompanied": 0,
+            "outcome": None,
+            "outcome_date": None,
+        },
     ]
 
 
 def test_close_and_contact_after_closure(db_path, margaret):
     ok("visit", "log", margaret, "--kind", "telephone", "--minutes", "20", "--date", "2026-11-01")
-    refused("close", margaret, "--reason", "planned", "--date", "2026-10-30", contains="before the last")
+    refused(
+        "close", margaret, "--reason", "planned", "--date", "2026-10-30", contains="before the last"
+    )
     refused("close", margaret, "--reason", "other", contains="--detail")
     ok("close", margaret, "--reason", "choice", "--sub-reason", "needs-met", "--date", "2026-11-10")
-    [episode] = rows(db_path, "SELECT closure_date, closure_reason, closure_sub_reason FROM episodes")
-    assert episode == {"closure_date": "2026-11-10", "closure_reason": "choice", "closure_sub_reason": "needs-met"}
+    [episode] = rows(
+        db_path, "SELECT closure_date, closure_reason, closure_sub_reason FROM episodes"
+    )
+    assert episode == {
+        "closure_date": "2026-11-10",
+        "closure_reason": "choice",
+        "closure_sub_reason": "needs-met",
+    }
     before = snapshot(db_path)
-    refused("visit", "log", margaret, "--kind", "telephone", "--minutes", "5", contains="--after-closure")
+    refused(
+        "visit",
+        "log",
+        margaret,
+        "--kind",
+        "telephone",
+        "--minutes",
+        "5",
+        contains="--after-closure",
+    )
     refused("goal", "add", margaret, "New goal", "--domain", "home", contains="closed")
     refused("signpost", "add", margaret, "--to", "X", "--category", "other", contains="closed")
     refused("close", margaret, "--reason", "planned", contains="closed")
     assert snapshot(db_path) == before
     ok("visit", "log", margaret, "--kind", "telephone", "--minutes", "5", "--after-closure")
     kept = rows(db_path, "SELECT date, after_closure FROM contacts ORDER BY id")
-    assert kept == [{"date": "2026-11-01", "after_closure": 0}, {"date": "2026-11-20", "after_closure": 1}]
+    assert kept == [
+        {"date": "2026-11-01", "after_closure": 0},
+        {"date": "2026-11-20", "after_closure": 1},
+    ]
     shown = ok("show", margaret).stdout
     assert "1 support contacts, 20 min" in shown  # keep-in-touch does not inflate the figures
     assert "after closure" in shown
@@ -144,8 +285,19 @@ def test_people_lists_open_and_all(db_path, margaret):
 
 
 def test_show_json_and_week_of_support(db_path, margaret):
-    ok("visit", "log", margaret, "--kind", "face-to-face", "--minutes", "60", "--location", "home",
-       "--date", "2026-09-03")
+    ok(
+        "visit",
+        "log",
+        margaret,
+        "--kind",
+        "face-to-face",
+        "--minutes",
+        "60",
+        "--location",
+        "home",
+        "--date",
+        "2026-09-03",
+    )
     story = ok("show", margaret, "--json").json()
     assert story["person"]["name"] == "Margaret Hughes"
     episode = story["episode"]

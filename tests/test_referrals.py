@@ -7,12 +7,40 @@ from conftest import ok, refused, rows, snapshot
 
 def test_new_referral_stores_person_and_episode(db_path):
     result = ok(
-        "new-referral", "--name", "Margaret Hughes", "--referral-date", "03/04/2026",
-        "--source", "nhs-gp", "--referrer", "Dr Patel, Riverside Surgery",
-        "--reason", "Lonely since husband died", "--trigger", "bereaved", "--trigger", "mobility",
-        "--primary-trigger", "bereaved", "--dob", "1948-05-02", "--gender", "female",
-        "--ethnicity", "a", "--living", "alone", "--area", "Riverside", "--phone", "07700 900123",
-        "--email", "mh@example.org", "--consent-to-share", "--no-known-risks", "--json",
+        "new-referral",
+        "--name",
+        "Margaret Hughes",
+        "--referral-date",
+        "03/04/2026",
+        "--source",
+        "nhs-gp",
+        "--referrer",
+        "Dr Patel, Riverside Surgery",
+        "--reason",
+        "Lonely since husband died",
+        "--trigger",
+        "bereaved",
+        "--trigger",
+        "mobility",
+        "--primary-trigger",
+        "bereaved",
+        "--dob",
+        "1948-05-02",
+        "--gender",
+        "female",
+        "--ethnicity",
+        "a",
+        "--living",
+        "alone",
+        "--area",
+        "Riverside",
+        "--phone",
+        "07700 900123",
+        "--email",
+        "mh@example.org",
+        "--consent-to-share",
+        "--no-known-risks",
+        "--json",
     )
     assert result.json() == {"person_id": 1, "episode_id": 1}
     [person] = rows(db_path, "SELECT * FROM people")
@@ -53,13 +81,27 @@ def test_age_without_dob(db_path):
 
 
 def test_re_referral_same_name_and_dob_is_a_new_linked_episode(db_path):
-    ok("new-referral", "--name", "Joan Price", "--dob", "1950-01-01", "--referral-date", "2026-01-05")
+    ok(
+        "new-referral",
+        "--name",
+        "Joan Price",
+        "--dob",
+        "1950-01-01",
+        "--referral-date",
+        "2026-01-05",
+    )
     ok("referral", "accept", "Joan", "--date", "2026-01-06")
     ok("visit", "log", "Joan", "--kind", "telephone", "--minutes", "20", "--date", "2026-01-10")
     ok("close", "Joan", "--reason", "planned", "--date", "2026-04-01")
     again = ok(
-        "new-referral", "--name", "joan price", "--dob", "01/01/1950",
-        "--referral-date", "2026-09-01", "--json",
+        "new-referral",
+        "--name",
+        "joan price",
+        "--dob",
+        "01/01/1950",
+        "--referral-date",
+        "2026-09-01",
+        "--json",
     ).json()
     assert again == {"person_id": 1, "episode_id": 2}
     assert len(rows(db_path, "SELECT * FROM people")) == 1
@@ -94,13 +136,40 @@ def test_accept_decline_fail(db_path):
     for name in ("Ann", "Bea", "Cat"):
         ok("new-referral", "--name", name, "--referral-date", "2026-11-01")
     ok("referral", "accept", "Ann", "--date", "2026-11-02")
-    ok("referral", "decline", "Bea", "--reason", "Not lonely", "--by", "person", "--date", "yesterday")
+    ok(
+        "referral",
+        "decline",
+        "Bea",
+        "--reason",
+        "Not lonely",
+        "--by",
+        "person",
+        "--date",
+        "yesterday",
+    )
     ok("referral", "fail", "Cat", "--reason", "Wrong number")
-    got = rows(db_path, "SELECT status, status_date, status_reason, decline_by FROM episodes ORDER BY id")
+    got = rows(
+        db_path, "SELECT status, status_date, status_reason, decline_by FROM episodes ORDER BY id"
+    )
     assert got == [
-        {"status": "accepted", "status_date": "2026-11-02", "status_reason": None, "decline_by": None},
-        {"status": "declined", "status_date": "2026-11-19", "status_reason": "Not lonely", "decline_by": "person"},
-        {"status": "failed", "status_date": "2026-11-20", "status_reason": "Wrong number", "decline_by": None},
+        {
+            "status": "accepted",
+            "status_date": "2026-11-02",
+            "status_reason": None,
+            "decline_by": None,
+        },
+        {
+            "status": "declined",
+            "status_date": "2026-11-19",
+            "status_reason": "Not lonely",
+            "decline_by": "person",
+        },
+        {
+            "status": "failed",
+            "status_date": "2026-11-20",
+            "status_reason": "Wrong number",
+            "decline_by": None,
+        },
     ]
 
 

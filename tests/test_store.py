@@ -74,9 +74,22 @@ def test_location_rules(monkeypatch, tmp_path):
 # The schema is pinned: a change must come as a new numbered migration, and this test updated
 # in the same commit, so nobody edits a released migration by accident.
 EXPECTED_TABLES = {
-    "_sqlite_migrations", "people", "episodes", "episode_triggers", "conversations",
-    "conversation_answers", "goals", "goal_reviews", "contacts", "directory_entries",
-    "signposts", "measures", "measure_answers", "gaps", "settings", "audit_log",
+    "_sqlite_migrations",
+    "people",
+    "episodes",
+    "episode_triggers",
+    "conversations",
+    "conversation_answers",
+    "goals",
+    "goal_reviews",
+    "contacts",
+    "directory_entries",
+    "signposts",
+    "measures",
+    "measure_answers",
+    "gaps",
+    "settings",
+    "audit_log",
 }
 
 
@@ -86,8 +99,14 @@ def test_schema_is_pinned(db_path):
     assert EXPECTED_TABLES <= tables
     columns = [r[1] for r in conn.execute("PRAGMA table_info(episodes)")]
     assert columns[:8] == [
-        "id", "person_id", "previous_episode_id", "referral_date", "source", "referrer",
-        "reason", "age_at_referral",
+        "id",
+        "person_id",
+        "previous_episode_id",
+        "referral_date",
+        "source",
+        "referrer",
+        "reason",
+        "age_at_referral",
     ]
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"idx_contacts_episode", "idx_contacts_date", "idx_episodes_closure_date"} <= indexes
