@@ -200,7 +200,34 @@ CREATE TABLE audit_log (
     )
 
 
-MIGRATIONS = [m001_core]
+def m002_directory_verification(db) -> None:
+    """How an entry was last verified (phoned, visited, website), and its venue."""
+    _run(
+        db,
+        """
+ALTER TABLE directory_entries ADD COLUMN verified_how TEXT;
+ALTER TABLE directory_entries ADD COLUMN venue TEXT
+""",
+    )
+
+
+def m003_secrets(db) -> None:
+    """Per-database secrets, e.g. the key of the export's episode pseudonyms (reports).
+
+    Not in `settings`: settings values are integers. Rows are created on first use.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+)
+""",
+    )
+
+
+MIGRATIONS = [m001_core, m002_directory_verification, m003_secrets]
 
 
 def pending_names(conn: sqlite3.Connection) -> list[str]:

@@ -8,6 +8,31 @@ import sqlite3
 DEFAULTS: dict[str, tuple[int, str]] = {
     "support_weeks": (12, "Length of agreed support, in weeks"),
     "review_week": (6, "Week of support when the review (goals and measures) is due"),
+    "review_window_weeks": (
+        1,
+        "Review measures are due this many weeks either side of review_week",
+    ),
+    "followup_week": (12, "Weeks after closure when the follow-up measures are due"),
+    "followup_window_weeks": (
+        2,
+        "Follow-up measures are due this many weeks either side of followup_week",
+    ),
+    "stale_months": (6, "Months after which a directory entry needs verifying again"),
+    "no_contact_warning_days": (
+        14,
+        "Caseload warns after this many days without a support contact",
+    ),
+    "pending_warning_days": (7, "Caseload warns when a referral has been pending longer than this"),
+    "no_contact_check_days": (
+        30,
+        "Check flags an accepted referral with no support contact after this",
+    ),
+    "goals_by_week": (4, "Check flags an open episode with no goals after this week of support"),
+    "goals_reviewed_by_week": (7, "Check flags goals not reviewed after this week of support"),
+    "signpost_outcome_weeks": (
+        4,
+        "Check flags a signpost without an outcome after this many weeks",
+    ),
 }
 
 
@@ -31,3 +56,12 @@ def set_setting(conn: sqlite3.Connection, key: str, value: int) -> None:
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [key, str(value)],
     )
+
+
+def reset_setting(conn: sqlite3.Connection, key: str) -> None:
+    """Go back to the default (the override row is removed)."""
+    from connector_cli.errors import UserError
+
+    if key not in DEFAULTS:
+        raise UserError(f"Unknown setting '{key}'. Valid: {', '.join(DEFAULTS)}.")
+    conn.execute("DELETE FROM settings WHERE key = ?", [key])
