@@ -142,7 +142,7 @@ def episode_records(conn: sqlite3.Connection, episode_id: int, kind: str) -> lis
 
 def conversation_answers(conn: sqlite3.Connection, conversation_id: int) -> list[dict]:
     rows = conn.execute(
-        "SELECT key, answer FROM conversation_answers WHERE conversation_id = ? ORDER BY rowid",
+        "SELECT key, answer FROM conversation_answers WHERE conversation_id = ? ORDER BY key",
         [conversation_id],
     )
     return [dict(row) for row in rows]
@@ -155,7 +155,7 @@ def goal_reviews(conn: sqlite3.Connection, goal_id: int) -> list[dict]:
 
 def measure_answers(conn: sqlite3.Connection, measure_id: int) -> list[dict]:
     rows = conn.execute(
-        "SELECT item, value, answer FROM measure_answers WHERE measure_id = ? ORDER BY rowid",
+        "SELECT item, value, answer FROM measure_answers WHERE measure_id = ? ORDER BY item",
         [measure_id],
     )
     return [dict(row) for row in rows]
@@ -205,20 +205,27 @@ def people_without_episodes(conn: sqlite3.Connection, person_ids: set[int]) -> l
 def scrub_free_space(conn: sqlite3.Connection) -> bool:
     """After an erasure: leave no trace of deleted rows in free pages or the WAL.
 
-    secure_delete (on for the deletion) zeroes the deleted cells; VACUUM rebuilds the file so
-    no freed page survives, in memory rather than a temporary file; the checkpoints fold every
-    page into the main file and empty the WAL. False if another window kept the WAL from
-    being emptied (the old pages are then overwritten at that window's next checkpoint).
+    secure_delete (on for the deletion) zeroes the deleted cells; VACUUM then rewrites every
+    page of the file (in memory rather than through a temporary file) and the checkpoint folds
+    the WAL into the main file and empties it. False if another window kept the WAL from being
+    emptied: its old pages are then overwritten at a later checkpoint.
     """
-    checkpoint(conn)
-    conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("VACUUM")
-    return checkpoint(conn)
+    try:
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("VACUUM")
+        return checkpoint(conn)
+    except sqlite3.OperationalError:  # busy: the erasure itself is already committed
+        return False
 
 
 def text_mentions(conn: sqlite3.Connection, text: str) -> dict[str, int]:
-    """{"table.column": count} of text values still containing `text` (case-insensitive)."""
+    """{"table.column": count} of text values still containing `text` (case-insensitive).
+
+    Names shorter than four letters are not searched: they would match inside other words.
+    """
     found: dict[str, int] = {}
+    if len(text.strip()) < 4:
+        return found
     for table in table_names(conn):
         for column in conn.execute(f'PRAGMA table_info("{table}")').fetchall():
             name = column[1]
