@@ -140,9 +140,34 @@ class Counts:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How much support an accepted episode gets. The default is a typical scheme; the speed
+    benchmark (bench/run.py) asks for a busier one."""
+
+    contacts: tuple[int, int] = (6, 12)  # support contacts planned, fewer if it ends early
+    days_between: tuple[int, int] = (5, 12)
+    goals: tuple[int, ...] = (1, 2, 2, 3)  # how many goals, picked from these
+    signpost_visits: tuple[int, ...] = (1, 3, 5)  # visits that may bring a signpost
+
+
+# About 10 contacts, 2 goals, 2 signposts and 6-7 questionnaires per person (issue 8).
+BENCHMARK = Shape(
+    contacts=(10, 16), days_between=(4, 8), goals=(2, 2, 2, 3), signpost_visits=(1, 3, 5, 7)
+)
+
+
 class Demo:
-    def __init__(self, conn: sqlite3.Connection, seed: int, today: date, span_days: int):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        seed: int,
+        today: date,
+        span_days: int,
+        shape: Shape = Shape(),
+    ):
         self.conn, self.rng, self.today, self.span = conn, random.Random(seed), today, span_days
+        self.shape = shape
         self.counts = Counts()
         from connector_cli.measures import record_measure, skip_measure
 
@@ -282,7 +307,7 @@ class Demo:
         planned_weeks = rng.choice((10, 12, 12, 12, 14, 16))
         reason = _weighted(rng, CLOSURES)
         n_contacts = {"lost-contact": 3, "hospital": 4, "died": 4, "moved": 3}.get(
-            reason, rng.randint(6, 12)
+            reason, rng.randint(*self.shape.contacts)
         )
         day = accepted + timedelta(days=rng.randint(0, 6))
         contact_days = []
@@ -290,7 +315,7 @@ class Demo:
             if day > self.today:
                 break
             contact_days.append(day)
-            day += timedelta(days=rng.randint(5, 12))
+            day += timedelta(days=rng.randint(*self.shape.days_between))
         if not contact_days:
             return self._count("accepted")
         first, last = contact_days[0], contact_days[-1]
@@ -311,7 +336,7 @@ class Demo:
         signposts = []
         for i, when in enumerate(contact_days):
             self._contact(episode, when, first_visit=i == 0)
-            if i in (1, 3, 5) and rng.random() < 0.7:
+            if i in self.shape.signpost_visits and rng.random() < 0.7:
                 signposts.append(self._signpost(episode, when))
         self._review(episode, first, last if closing else self.today, goals)
         self._signpost_outcomes(signposts, last if closing else self.today)
@@ -398,7 +423,7 @@ class Demo:
     def _goals(self, episode, first: date) -> list[int]:
         numbers = []
         day = min(self.today, first + timedelta(days=7))
-        for text, domain in self.rng.sample(GOALS, self.rng.choice((1, 2, 2, 3))):
+        for text, domain in self.rng.sample(GOALS, self.rng.choice(self.shape.goals)):
             goal = GoalIn(text=text, domain=domain, date=day)
             numbers.append(pathway.add_goal(self.conn, episode, goal)[1])
             self.counts.goals += 1
@@ -560,7 +585,9 @@ def span_for(people: int) -> int:
     return max(200, min(5 * 365, people * 365 // 220))
 
 
-def build_demo(conn: sqlite3.Connection, *, people: int, seed: int) -> Counts:
+def build_demo(
+    conn: sqlite3.Connection, *, people: int, seed: int, shape: Shape = Shape()
+) -> Counts:
     """Write a demo caseload of `people` people. The caller holds the write transaction."""
     if people < 1 or people > 100_000:
         raise UserError("--people must be between 1 and 100000.")
@@ -569,7 +596,7 @@ def build_demo(conn: sqlite3.Connection, *, people: int, seed: int) -> Counts:
             "This database already holds records; the demo only writes into an empty one. "
             "Use --db demo.db (or set CONNECTOR_DB) to try it on a new file."
         )
-    demo = Demo(conn, seed, dates.today(), span_for(people))
+    demo = Demo(conn, seed, dates.today(), span_for(people), shape)
     for number in range(1, people + 1):
         demo.person(number)
     demo.directory()

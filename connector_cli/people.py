@@ -58,16 +58,18 @@ def episode_story(conn: sqlite3.Connection, episode_row: sqlite3.Row, today: dat
         goals=[dict(g) for g in sql.goals(conn, episode_id)],
         signposts=[dict(s) for s in sql.signposts(conn, episode_id)],
         conversations=sql.conversations(conn, episode_id),
-        measures=[
-            dict(m)
-            for m in conn.execute(
-                "SELECT id, instrument, stage, date, score, raw, skipped_reason FROM measures "
-                "WHERE episode_id = ? ORDER BY date, id",
-                [episode_id],
-            )
-        ],
     )
+    _add_measures(conn, episode, episode_row, today)
     return episode
+
+
+def _add_measures(conn: sqlite3.Connection, episode: dict, episode_row, today: date) -> None:
+    """Every administration, a trajectory per instrument, and what is due next."""
+    from connector_cli import measures
+
+    episode["measures"] = measures.episode_measures(conn, episode["id"])
+    episode["measures_trajectory"] = measures.trajectories(episode["measures"])
+    episode["measures_due"] = measures.due_measures(conn, episode_row, today)
 
 
 def person_story(conn: sqlite3.Connection, person: str, episode_id: int | None = None) -> dict:

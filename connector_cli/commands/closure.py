@@ -56,7 +56,9 @@ def close(
     )
     conn = session.open_db()
     person_row, episode_row = pathway.episode_for(conn, person, episode)
-    end_measures = _ask_end_measures(conn, episode_row, closure.date) if can_ask else []
+    end_measures = (
+        _ask_end_measures(conn, episode_row, closure.date, closure.reason) if can_ask else []
+    )
     with write(conn):
         pathway.close_episode(conn, episode_row, closure)
         for record in end_measures:
@@ -66,13 +68,13 @@ def close(
     )
 
 
-def _ask_end_measures(conn, episode_row, day) -> list:
+def _ask_end_measures(conn, episode_row, day, reason) -> list:
     """End measures not yet taken, asked before saving (hook filled in by the measures module)."""
     try:
         from connector_cli.measures import ask_end_measures
     except ImportError:
         return []
-    return ask_end_measures(conn, episode_row, day)
+    return ask_end_measures(conn, episode_row, day, reason)
 
 
 def register(app: typer.Typer) -> None:
