@@ -1,5 +1,127 @@
-"""(commands to come)"""
+"""`connector report` and `connector export`: the quarterly figures for commissioners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+QUARTER_HELP = "Calendar quarter (2026Q3) or financial-year quarter (2026-27Q1)."
+K_HELP = "Hide counts from 1 to K-1 and figures from fewer than K values (0 turns this off)."
 
 
 def register(app) -> None:
-    pass
+    app.command("report")(report)
+    app.command("export")(export)
+
+
+def _period(quarter: str | None, start: str | None, end: str | None):
+    from connector_cli.dates import parse_date, parse_quarter, period_from_dates
+    from connector_cli.errors import UserError
+
+    if quarter is not None and (start is not None or end is not None):
+        raise UserError("Give either --quarter or --from and --to, not both.")
+    if quarter is not None:
+        return parse_quarter(quarter)
+    if start is None or end is None:
+        raise UserError("Say which period: --quarter 2026Q3, or both --from DATE and --to DATE.")
+    return period_from_dates(
+        parse_date(start, what="--from date"), parse_date(end, what="--to date")
+    )
+
+
+def _threshold(k: int) -> int:
+    from connector_cli.errors import UserError
+
+    if k < 0:
+        raise UserError(f"--suppress-below must be 0 or more, not {k}.")
+    if k == 0:
+        typer.echo(
+            "Warning: disclosure control is off (--suppress-below 0). Small numbers are shown "
+            "and could identify people: do not share these figures outside the service.",
+            err=True,
+        )
+    return k
+
+
+Quarter = Annotated[str | None, typer.Option("--quarter", metavar="Q", help=QUARTER_HELP)]
+From = Annotated[
+    str | None, typer.Option("--from", metavar="DATE", help="First day of the period.")
+]
+To = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day of the period.")]
+SuppressBelow = Annotated[int, typer.Option("--suppress-below", metavar="K", help=K_HELP)]
+
+
+def report(
+    quarter: Quarter = None,
+    start: From = None,
+    end: To = None,
+    suppress_below: SuppressBelow = 5,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the figures as one JSON object.")
+    ] = False,
+) -> None:
+    """Show the commissioner figures for a period: referrals, support, outcomes."""
+    from connector_cli import render_reports
+    from connector_cli.reports import build_figures
+    from connector_cli.session import open_db
+    from connector_cli.suppression import publish
+
+    period = _period(quarter, start, end)
+    k = _threshold(suppress_below)
+    published = publish(build_figures(open_db(), period=period), k)
+    if as_json:
+        typer.echo(render_reports.report_json(published))
+    else:
+        render_reports.print_report(published)
+
+
+def export(
+    quarter: Quarter = None,
+    start: From = None,
+    end: To = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", metavar="DIR", help="Folder to write (default: a new connector-PERIOD)."
+        ),
+    ] = None,
+    records: Annotated[
+        bool,
+        typer.Option(
+            "--records", help="Also write episodes.csv: one pseudonymised row per episode."
+        ),
+    ] = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="Start each CSV with a byte-order mark (Excel).")
+    ] = False,
+    suppress_below: SuppressBelow = 5,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the files in an existing folder.")
+    ] = False,
+) -> None:
+    """Write the commissioner files (summary.csv, breakdowns, manifest.json) to a folder."""
+    from connector_cli import render_reports
+    from connector_cli.export import default_folder, write_export
+    from connector_cli.session import open_db
+
+    period = _period(quarter, start, end)
+    k = _threshold(suppress_below)
+    folder = out if out is not None else default_folder(period)
+    result = write_export(
+        open_db(),
+        period=period,
+        folder=folder,
+        suppress_below=k,
+        records=records,
+        excel=excel,
+        force=force,
+    )
+    render_reports.print_export(result)
+    if records:
+        typer.echo(
+            "Warning: episodes.csv holds one row per episode. Pseudonymised rows are still "
+            "personal data: store and send them only under your data-sharing agreement.",
+            err=True,
+        )

@@ -1,0 +1,283 @@
+"""`connector export`: the commissioner files of reporting.md, written into one folder.
+
+CSV: UTF-8 (with a byte-order mark when asked, for Excel), comma-separated, a header row, ISO
+dates, `.` decimal point, no index column. Aggregate files carry the published (suppressed)
+figures; `episodes.csv` (only on request) is record level, keyed by a pseudonym, and streamed
+row by row so memory does not grow with the caseload.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connector_cli import __version__, codes
+from connector_cli.dates import Period
+from connector_cli.errors import UserError
+
+BREAKDOWN_COLUMNS = {
+    "referral_sources": ("group", "source", "count"),
+    "trigger_groups": (
+        "group",
+        "referrals",
+        "ucla_paired_n",
+        "ucla_improved",
+        "ucla_became_not_lonely",
+    ),
+    "signposts": ("group", "category", "count"),
+    "closures": ("group", "reason", "count"),
+    "demographics": ("dimension", "category", "count"),
+    "gaps": ("category", "area", "reason", "count"),
+}
+ONS4_COLUMNS = tuple(
+    f"ons4_{item}_{stage}"
+    for item in ("life_satisfaction", "worthwhile", "happiness", "anxiety")
+    for stage in ("baseline", "end")
+)
+EPISODE_COLUMNS = (
+    "episode_ref",
+    "referral_date",
+    "source",
+    "triggers",
+    "age_band",
+    "gender",
+    "ethnicity",
+    "living",
+    "status",
+    "closure_date",
+    "closure_reason",
+    "support_contacts",
+    "support_minutes",
+    "signposts",
+    "goals",
+    "goals_achieved",
+    "ucla_baseline",
+    "ucla_end",
+    "ucla_followup",
+    "swemwbs_baseline",
+    "swemwbs_end",
+    *ONS4_COLUMNS,
+)
+RECORDS_FILE = "episodes.csv"
+MANIFEST_FILE = "manifest.json"
+PSEUDONYM_HEX = 12  # 48 bits: collisions are negligible for a caseload's few thousand episodes
+
+
+@dataclass
+class WrittenFile:
+    name: str
+    rows: int
+    sha256: str = ""
+    suppressed_cells: int = 0
+    record_level: bool = False
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    files: list[WrittenFile] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def default_folder(period: Period) -> Path:
+    return Path(f"connector-{period.label}")
+
+
+def prepare_folder(folder: Path, *, force: bool) -> None:
+    """Refuse an existing non-empty folder unless forced; create a missing one."""
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} exists and is not a folder; choose another --out.")
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise UserError(
+            f"The folder {folder} already exists and is not empty; add --force to overwrite "
+            "its files, or choose another folder with --out."
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"Cannot create the folder {folder}: {error.strerror}.") from None
+
+
+# --- Cell formatting ---------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def cell(value: object, places: int | None = None) -> str:
+    """A CSV cell: `.` decimals with `places` digits for a fraction, empty for None, and text
+    that a spreadsheet would run as a formula prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float) and places is not None:
+        return f"{value:.{places}f}"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def summary_rows(published) -> Iterator[list[str]]:
+    from connector_cli.report_metrics import METRICS
+
+    places = {"stat": 2, "pct": 1}
+    for metric in METRICS:
+        value = published.metrics[metric.name]
+        yield [metric.name, cell(value, places.get(metric.kind)), metric.description]
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_csv(path: Path, header: Iterable[str], rows: Iterable[list[str]], *, excel: bool) -> int:
+    """Write one CSV file row by row; return the number of data rows."""
+    count = 0
+    try:
+        with path.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(list(header))
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+    except OSError as error:
+        raise UserError(f"Cannot write {path}: {error.strerror}.") from None
+    return count
+
+
+def pseudonym(key: bytes, episode_id: int) -> str:
+    """A stable keyed pseudonym: HMAC-SHA256 of the episode id under the database's secret."""
+    return hmac.new(key, str(episode_id).encode(), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX]
+
+
+def _triggers(row: sqlite3.Row) -> str:
+    if row["triggers"]:
+        chosen = set(row["triggers"].split(";"))
+        return ";".join(c.slug for c in codes.TRIGGERS if c.slug in chosen)
+    return "none" if row["triggers_answered"] or row["no_triggers"] else "none-recorded"
+
+
+def episode_rows(cursor: sqlite3.Cursor, key: bytes) -> Iterator[list[str]]:
+    """episodes.csv rows from the store's cursor, one at a time."""
+    for row in cursor:
+        values = {column: row[column] for column in EPISODE_COLUMNS[1:] if column != "triggers"}
+        values["triggers"] = _triggers(row)
+        yield [pseudonym(key, row["id"])] + [
+            cell(values[c], 2 if c.startswith("swemwbs") else None) for c in EPISODE_COLUMNS[1:]
+        ]
+
+
+def write_export(
+    conn: sqlite3.Connection,
+    *,
+    period: Period,
+    folder: Path,
+    suppress_below: int,
+    records: bool = False,
+    excel: bool = False,
+    force: bool = False,
+) -> ExportResult:
+    """Write the export files into `folder` and audit it. One write transaction: the files are
+    one consistent snapshot, and the pseudonym key is created at most once."""
+    from connector_cli.store import write
+    from connector_cli.store.audit import record
+
+    prepare_folder(folder, force=force)
+    with write(conn):
+        result = _write_files(conn, period, folder, suppress_below, records, excel)
+        names = [f.name for f in result.files]
+        record(conn, "export", period=period.label, files=names, records=records)
+    return result
+
+
+def _write_files(conn, period, folder, k, records, excel) -> ExportResult:
+    from connector_cli.reports import build_figures
+    from connector_cli.store import reports as store
+    from connector_cli.suppression import publish
+
+    published = publish(build_figures(conn, period=period), k)
+    result = ExportResult(folder=folder)
+    header = ("metric", "value", "description")
+    result.files.append(
+        _aggregate(folder, "summary", header, summary_rows(published), published, excel)
+    )
+    for table, columns in BREAKDOWN_COLUMNS.items():
+        rows = ([cell(row[c]) for c in columns] for row in published.breakdowns[table])
+        result.files.append(_aggregate(folder, table, columns, rows, published, excel))
+    stale = folder / RECORDS_FILE
+    if records:
+        key = store.pseudonym_key(conn)
+        cursor = store.episode_records(
+            conn, {"s": period.start.isoformat(), "e": period.end.isoformat()}
+        )
+        count = write_csv(stale, EPISODE_COLUMNS, episode_rows(cursor, key), excel=excel)
+        result.files.append(WrittenFile(RECORDS_FILE, count, _sha256(stale), record_level=True))
+    elif stale.exists():  # an earlier --records export: never leave record-level data behind
+        stale.unlink()
+        result.removed.append(RECORDS_FILE)
+    manifest = _manifest(period, k, result.files)
+    path = folder / MANIFEST_FILE
+    try:
+        path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"Cannot write {path}: {error.strerror}.") from None
+    result.files.append(WrittenFile(MANIFEST_FILE, len(result.files), _sha256(path)))
+    return result
+
+
+def _manifest(period: Period, k: int, files: list[WrittenFile]) -> dict:
+    from connector_cli.store import now
+
+    return {
+        "tool": "connector",
+        "version": __version__,
+        "period": {
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "generated_at": now(),
+        "suppress_below": k,
+        "files": [
+            {
+                "name": f.name,
+                "sha256": f.sha256,
+                "rows": f.rows,
+                "suppressed_cells": f.suppressed_cells,
+                "record_level": f.record_level,
+            }
+            for f in files
+        ],
+        "suppressed_cells_total": sum(f.suppressed_cells for f in files),
+    }
+
+
+def _aggregate(folder: Path, table: str, header, rows, published, excel: bool) -> WrittenFile:
+    name = f"{table}.csv"
+    path = folder / name
+    count = write_csv(path, header, rows, excel=excel)
+    return WrittenFile(name, count, _sha256(path), published.suppressed.get(table, 0))

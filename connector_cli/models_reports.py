@@ -1,0 +1,48 @@
+"""Pydantic models of the commissioner report: the true figures (`Figures`, built by
+reports.py) and what may be shown of them (`Published`, built by suppression.py). Imported
+lazily (pydantic is heavy): only `report` and `export` need them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Figure(Model):
+    """A true value; `n` is the number of values a mean, median or SD was computed from."""
+
+    value: int | float | None
+    n: int | None = None
+
+
+class PeriodInfo(Model):
+    label: str
+    start: str
+    end: str
+
+
+class Figures(Model):
+    """Everything the report and export show, before disclosure control."""
+
+    period: PeriodInfo
+    metrics: dict[str, Figure]
+    breakdowns: dict[str, list[dict[str, int | str | None]]]
+
+
+class Completeness(Model):
+    episodes: int
+    present: dict[str, int]  # field -> episodes with it present
+    pct: float | None  # None when there are no episodes
+
+
+class Published(Model):
+    """What may be shown: hidden values are "*", undefined ones None; stats rounded."""
+
+    period: PeriodInfo
+    suppress_below: int
+    metrics: dict[str, int | float | str | None]
+    breakdowns: dict[str, list[dict[str, int | float | str | None]]]
+    suppressed: dict[str, int]  # table -> hidden cells

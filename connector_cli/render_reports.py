@@ -1,0 +1,299 @@
+"""Rich output for `connector report` (a one- or two-screen summary at 80 columns, with small
+bar charts), its JSON, and the list of files `connector export` wrote."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from connector_cli.render import console
+
+WIDTH = 80
+BAR_WIDTH = 24
+BLOCKS = " ▏▎▍▌▋▊▉█"
+NO_DATA = "–"
+
+# Section: (title, [(metric, label)]). Labels are short so two pairs fit on an 80-column line.
+SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Referrals (received in the period, by current status)",
+        (
+            ("referrals_received", "Received"),
+            ("referrals_accepted", "Accepted"),
+            ("referrals_declined", "Declined"),
+            ("referrals_failed", "Failed"),
+            ("referrals_pending", "Pending"),
+            ("episodes_open_at_period_end", "Open at period end"),
+        ),
+    ),
+    (
+        "Delivery (support contacts in the period)",
+        (
+            ("people_supported", "People supported"),
+            ("contacts_total", "Support contacts"),
+            ("contacts_face_to_face", "Face-to-face"),
+            ("contacts_telephone", "Telephone"),
+            ("contacts_video", "Video"),
+            ("contacts_message", "Message"),
+            ("contacts_by_volunteer", "By a volunteer"),
+            ("contact_minutes_total", "Minutes"),
+            ("contacts_about_person", "About the person"),
+            ("contact_attempts", "Attempts"),
+        ),
+    ),
+    (
+        "Closures (accepted episodes closed in the period)",
+        (
+            ("episodes_closed", "Closed"),
+            ("closed_planned", "Planned"),
+            ("closed_early", "Early"),
+            ("closed_other", "Other reason"),
+            ("closed_median_contacts", "Median contacts"),
+            ("closed_median_minutes", "Median minutes"),
+            ("closed_median_weeks", "Median weeks"),
+            ("closed_one_contact_only", "One contact only"),
+            ("closed_no_contact", "No contact"),
+            ("closed_with_volunteer", "With a volunteer"),
+        ),
+    ),
+    (
+        "Signposting and goals",
+        (
+            ("signposts_total", "Signposts"),
+            ("people_signposted", "People signposted"),
+            ("goals_set", "Goals set"),
+            ("closed_goals", "Goals of closed episodes"),
+            ("closed_goals_achieved", "Of those, achieved"),
+        ),
+    ),
+    (
+        "Loneliness: UCLA 3-item, closed in the period (3-9, lower is better)",
+        (
+            ("ucla_baseline_n", "With a baseline"),
+            ("ucla_paired_n", "Paired (baseline + end)"),
+            ("ucla_improved", "Improved"),
+            ("ucla_no_change", "No change"),
+            ("ucla_worse", "Worse"),
+            ("ucla_mean_baseline", "Mean at baseline"),
+            ("ucla_mean_end", "Mean at end"),
+            ("ucla_mean_change", "Mean change"),
+            ("ucla_sd_change", "SD of change"),
+            ("ucla_lonely_at_baseline", "Lonely at baseline"),
+            ("ucla_became_not_lonely", "Lonely → not lonely"),
+            ("ucla_became_lonely", "Not lonely → lonely"),
+        ),
+    ),
+    (
+        "Wellbeing: SWEMWBS metric score, closed in the period (higher is better)",
+        (
+            ("swemwbs_paired_n", "Paired (baseline + end)"),
+            ("swemwbs_mean_change", "Mean change"),
+            ("swemwbs_improved", "Improved (any rise)"),
+            ("swemwbs_meaningful_improvement", "Rose 3+ points"),
+        ),
+    ),
+    (
+        "Follow-up (UCLA follow-ups in the period) and data quality",
+        (
+            ("followup_ucla_n", "Followed up"),
+            ("followup_ucla_sustained", "No worse than at end"),
+            ("followup_ucla_better_than_baseline", "Better than baseline"),
+            ("data_completeness_pct", "Data completeness"),
+        ),
+    ),
+)
+ONS4_LABELS = (
+    ("life_satisfaction", "Life satisfaction", "up"),
+    ("worthwhile", "Worthwhile", "up"),
+    ("happiness", "Happiness", "up"),
+    ("anxiety", "Anxiety", "down"),
+)
+
+
+def show(value: object, *, places: int | None = None, suffix: str = "") -> str:
+    """A published value as text: `*` hidden, `–` no data, fixed decimals for statistics."""
+    if value is None:
+        return NO_DATA
+    if isinstance(value, str):
+        return value
+    if places is not None:
+        return f"{value:.{places}f}{suffix}"
+    return f"{value}{suffix}"
+
+
+def _metric_text(published, name: str) -> str:
+    from connector_cli.report_metrics import METRIC_BY_NAME
+
+    kind = METRIC_BY_NAME[name].kind
+    value = published.metrics[name]
+    if kind == "pct":
+        return show(value, places=1, suffix="%")
+    return show(value, places=2 if kind == "stat" else None)
+
+
+def bar(value: object, largest: int, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar in eighth-blocks, scaled to the largest shown value."""
+    if not isinstance(value, int) or value <= 0 or largest <= 0:
+        return ""
+    eighths = max(1, round(value / largest * width * 8))
+    return BLOCKS[-1] * (eighths // 8) + (BLOCKS[eighths % 8] if eighths % 8 else "")
+
+
+def _pairs_grid(published, pairs):
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    for justify in ("left", "right", "left", "right"):
+        grid.add_column(justify=justify, no_wrap=True)
+    cells = [(label, _metric_text(published, name)) for name, label in pairs]
+    for i in range(0, len(cells), 2):
+        left = cells[i]
+        right = cells[i + 1] if i + 1 < len(cells) else ("", "")
+        grid.add_row(f"  {left[0]}", left[1], right[0], right[1])
+    return grid
+
+
+def _chart(rows: list[tuple[str, object]], width: int = 14):
+    from rich.table import Table
+
+    largest = max((v for _, v in rows if isinstance(v, int)), default=0)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True)
+    for label, value in rows:
+        grid.add_row(f"  {label}", show(value), bar(value, largest, width))
+    return grid
+
+
+def _group_charts(published):
+    """Referral source groups and signpost groups, side by side."""
+    from rich.table import Table
+
+    both = Table.grid(padding=(0, 2))
+    both.add_column()
+    both.add_column()
+    both.add_row(Text("  Referrals by source group"), Text("Signposts by group"))
+    sources = [(row["group"], row["count"]) for row in published.breakdowns["source_groups"]]
+    signposts = [(row["group"], row["count"]) for row in published.breakdowns["signpost_groups"]]
+    both.add_row(
+        _chart(sources, 12), _chart([(g.replace("national-", "nat-"), v) for g, v in signposts], 12)
+    )
+    return both
+
+
+def _ucla_chart(published):
+    """One stacked bar per stage: lonely (dark) then not lonely (light), of the paired."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    for justify in ("left", "left", "right", "right"):
+        grid.add_column(justify=justify, no_wrap=True)
+    grid.add_row("", "", "lonely", "not lonely")
+    for row in published.breakdowns["ucla_bands"]:
+        lonely, not_lonely = row["lonely"], row["not_lonely"]
+        if isinstance(lonely, int) and isinstance(not_lonely, int) and lonely + not_lonely:
+            dark = round(BAR_WIDTH * lonely / (lonely + not_lonely))
+            picture = "█" * dark + "░" * (BAR_WIDTH - dark)
+        else:
+            picture = "·" * BAR_WIDTH  # hidden or none: no picture
+        grid.add_row(f"  {row['stage']:<8}", picture, show(lonely), show(not_lonely))
+    return grid
+
+
+def _ons4_grid(published):
+    from rich.table import Table
+
+    grid = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2))
+    grid.add_column("  ONS4 item (0-10)", no_wrap=True)
+    grid.add_column("Paired", justify="right")
+    grid.add_column("Mean change", justify="right")
+    grid.add_column("Improved", justify="right")
+    for item, label, better in ONS4_LABELS:
+        m = published.metrics
+        grid.add_row(
+            f"  {label} ({better} is better)",
+            show(m[f"ons4_{item}_paired_n"]),
+            show(m[f"ons4_{item}_mean_change"], places=2),
+            show(m[f"ons4_{item}_improved"]),
+        )
+    return grid
+
+
+def _footnotes(published) -> list[str]:
+    k = published.suppress_below
+    if k > 1:
+        small = "a count of 1" if k == 2 else f"a count from 1 to {k - 1}"
+        notes = [
+            f"* hidden: {small}, a figure from fewer than {k} values, or one that",
+            "  would reveal a hidden figure (disclosure control).",
+        ]
+    else:
+        notes = [f"Disclosure control is OFF (k = {k}): small numbers are shown. Do not share."]
+    return notes + [
+        f"{NO_DATA} no data in the period. Change = end − baseline.",
+        "UCLA bands (3-5 not lonely, 6-9 lonely) are a statistical convention, not a",
+        "  diagnosis. SWEMWBS meaningful improvement: a rise of 3 or more metric points",
+        "  (the strict threshold, Shah et al. 2018).",
+    ]
+
+
+def print_report(published) -> None:
+    from rich.console import Group
+
+    out = console()
+    out.width = min(out.width, WIDTH)
+    period = published.period
+    parts: list = [
+        Text(f"Connector report {period.label}: {period.start} to {period.end}", style="bold"),
+    ]
+    after = {
+        3: _group_charts,
+        4: lambda p: Group(
+            Text("  Paired episodes by UCLA band, baseline and end"), _ucla_chart(p)
+        ),
+        5: _ons4_grid,
+    }
+    for index, (title, pairs) in enumerate(SECTIONS):
+        parts += [Text(""), Text(title, style="bold"), _pairs_grid(published, pairs)]
+        if index in after:
+            parts.append(after[index](published))
+    parts.append(Text(""))
+    parts += [Text(line, style="dim") for line in _footnotes(published)]
+    out.print(Group(*parts))
+
+
+def report_json(published) -> str:
+    import json
+
+    from connector_cli.report_metrics import SWEMWBS_MEANINGFUL_CHANGE
+
+    data = {
+        "period": published.period.model_dump(),
+        "suppress_below": published.suppress_below,
+        "metrics": published.metrics,
+        "breakdowns": published.breakdowns,
+        "suppressed_cells": published.suppressed,
+        "thresholds": {
+            "swemwbs_meaningful_change": SWEMWBS_MEANINGFUL_CHANGE,
+            "ucla_lonely": "6-9",
+            "ucla_not_lonely": "3-5",
+        },
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def print_export(result) -> None:
+    out = console()
+    out.print(f"Wrote {len(result.files)} files to {result.folder}/:", highlight=False)
+    for f in result.files:
+        if f.name.endswith(".json"):
+            detail = "file list with SHA-256 and hidden-cell counts"
+        else:
+            detail = f"{f.rows} rows" + (
+                f", {f.suppressed_cells} hidden" if f.suppressed_cells else ""
+            )
+            if f.record_level:
+                detail += ", record level (not suppressed)"
+        out.print(f"  {f.name:<22} {detail}", highlight=False, markup=False)
+    for name in result.removed:
+        out.print(f"  removed the old {name} (this export has no records)", markup=False)

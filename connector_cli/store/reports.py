@@ -1,0 +1,468 @@
+"""SQL for the commissioner report and export: every figure is aggregated here, in SQL.
+
+Each query is bounded by the period (date indexes) or by the small "closed in period" cohort,
+so time and memory do not grow with years of history. Parameters are always `:s` and `:e`
+(period start and end, ISO text, both included). Contacts flagged `after_closure` (keep-in-touch
+after the episode closed) are left out of every query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import sqlite3
+from collections.abc import Iterator
+
+from connector_cli.store.pathway import SUPPORT_KINDS_SQL
+
+UCLA = "ucla3"
+SWEMWBS = "swemwbs"
+ONS4 = "ons4"
+
+REFERRED = "SELECT id FROM episodes WHERE referral_date BETWEEN :s AND :e"
+CLOSED = "SELECT id FROM episodes WHERE status = 'accepted' AND closure_date BETWEEN :s AND :e"
+SUPPORT = f"c.after_closure = 0 AND c.kind IN {SUPPORT_KINDS_SQL}"
+
+
+@contextlib.contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction, so every figure of a report comes from the same moment.
+
+    Inside a write transaction already (export), the write transaction is the snapshot.
+    """
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+def _one(conn: sqlite3.Connection, sql: str, params: dict) -> dict:
+    row = conn.execute(sql, params).fetchone()
+    return {key: (row[key] if row[key] is not None else 0) for key in row.keys()}
+
+
+def _median(conn: sqlite3.Connection, values_sql: str, params: dict) -> float | None:
+    """Median of the `x` column of `values_sql` (None when it has no rows)."""
+    sql = f"""
+        WITH v AS ({values_sql}),
+        o AS (SELECT x, row_number() OVER (ORDER BY x) AS rn, count(*) OVER () AS n FROM v)
+        SELECT avg(x) FROM o WHERE rn IN ((n + 1) / 2, (n + 2) / 2)"""
+    return conn.execute(sql, params).fetchone()[0]
+
+
+# --- Referrals and status ----------------------------------------------------------------------
+
+
+def referral_counts(conn: sqlite3.Connection, params: dict) -> dict:
+    return _one(
+        conn,
+        """SELECT count(*) AS received,
+                  sum(status = 'accepted') AS accepted, sum(status = 'declined') AS declined,
+                  sum(status = 'failed') AS failed, sum(status = 'pending') AS pending
+           FROM episodes WHERE referral_date BETWEEN :s AND :e""",
+        params,
+    )
+
+
+def open_at_end(conn: sqlite3.Connection, params: dict) -> int:
+    return conn.execute(
+        """SELECT count(*) FROM episodes WHERE status = 'accepted' AND referral_date <= :e
+           AND (closure_date IS NULL OR closure_date > :e)""",
+        params,
+    ).fetchone()[0]
+
+
+def source_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
+    rows = conn.execute(
+        "SELECT source, count(*) FROM episodes WHERE referral_date BETWEEN :s AND :e "
+        "GROUP BY source",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+# --- Contacts ----------------------------------------------------------------------------------
+
+
+def contact_counts(conn: sqlite3.Connection, params: dict) -> dict:
+    return _one(
+        conn,
+        f"""SELECT sum(kind IN {SUPPORT_KINDS_SQL}) AS total,
+               sum(kind = 'face-to-face') AS face_to_face, sum(kind = 'telephone') AS telephone,
+               sum(kind = 'video') AS video, sum(kind = 'message') AS message,
+               sum(kind IN {SUPPORT_KINDS_SQL} AND delivered_by = 'volunteer') AS by_volunteer,
+               sum(CASE WHEN kind IN {SUPPORT_KINDS_SQL} THEN minutes END) AS minutes,
+               sum(kind = 'about') AS about, sum(kind = 'attempt') AS attempt
+           FROM contacts c WHERE c.date BETWEEN :s AND :e AND c.after_closure = 0""",
+        params,
+    )
+
+
+def people_supported(conn: sqlite3.Connection, params: dict) -> int:
+    return conn.execute(
+        f"""SELECT count(DISTINCT e.person_id) FROM contacts c
+            JOIN episodes e ON e.id = c.episode_id
+            WHERE c.date BETWEEN :s AND :e AND {SUPPORT}""",
+        params,
+    ).fetchone()[0]
+
+
+# --- Closed in period --------------------------------------------------------------------------
+
+# One row per episode closed in the period with its whole-episode support figures.
+_CLOSED_SUPPORT = f"""
+    SELECT e.id, e.closure_reason, count(c.id) AS contacts,
+           coalesce(sum(c.minutes), 0) AS minutes,
+           (julianday(max(c.date)) - julianday(min(c.date))) / 7.0 AS weeks,
+           coalesce(max(c.delivered_by = 'volunteer'), 0) AS volunteer
+    FROM episodes e LEFT JOIN contacts c ON c.episode_id = e.id AND {SUPPORT}
+    WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e
+    GROUP BY e.id"""
+
+
+def closure_counts(conn: sqlite3.Connection, params: dict) -> dict:
+    return _one(
+        conn,
+        f"""WITH per AS ({_CLOSED_SUPPORT})
+            SELECT count(*) AS closed, sum(contacts = 1) AS one_contact,
+                   sum(contacts = 0) AS no_contact, sum(volunteer) AS with_volunteer,
+                   sum(contacts > 0) AS with_contact
+            FROM per""",
+        params,
+    )
+
+
+def closure_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
+    rows = conn.execute(
+        "SELECT closure_reason, count(*) FROM episodes WHERE status = 'accepted' "
+        "AND closure_date BETWEEN :s AND :e GROUP BY closure_reason",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def closed_median(conn: sqlite3.Connection, params: dict, column: str) -> float | None:
+    """Median of `contacts`, `minutes` or `weeks` over episodes closed in the period
+    (weeks only over episodes with at least one support contact)."""
+    assert column in ("contacts", "minutes", "weeks")
+    values = f"SELECT {column} AS x FROM ({_CLOSED_SUPPORT}) WHERE {column} IS NOT NULL"
+    return _median(conn, values, params)
+
+
+# --- Signposts and goals -----------------------------------------------------------------------
+
+
+def signpost_counts(conn: sqlite3.Connection, params: dict) -> dict:
+    return _one(
+        conn,
+        """SELECT count(*) AS total, count(DISTINCT e.person_id) AS people
+           FROM signposts s JOIN episodes e ON e.id = s.episode_id
+           WHERE s.date BETWEEN :s AND :e""",
+        params,
+    )
+
+
+def signpost_category_counts(conn: sqlite3.Connection, params: dict) -> dict[tuple, int]:
+    rows = conn.execute(
+        "SELECT category_group, category_sub, count(*) FROM signposts "
+        "WHERE date BETWEEN :s AND :e GROUP BY category_group, category_sub",
+        params,
+    )
+    return {(row[0], row[1]): row[2] for row in rows}
+
+
+_LATEST_PROGRESS = """(SELECT r.progress FROM goal_reviews r WHERE r.goal_id = g.id
+                       ORDER BY r.date DESC, r.id DESC LIMIT 1)"""
+
+
+def goal_counts(conn: sqlite3.Connection, params: dict) -> dict:
+    return _one(
+        conn,
+        f"""SELECT (SELECT count(*) FROM goals WHERE set_date BETWEEN :s AND :e) AS set_,
+                   count(g.id) AS closed, sum({_LATEST_PROGRESS} = 'achieved') AS achieved
+            FROM goals g WHERE g.dropped_date IS NULL AND g.episode_id IN ({CLOSED})""",
+        params,
+    )
+
+
+# --- Measures ----------------------------------------------------------------------------------
+
+
+def _stage_value(instrument: str, stage: str, first: bool, cohort: str, item: str | None) -> str:
+    """Per episode of `cohort`: the score of its earliest (first=True) or latest administration
+    of `instrument` at `stage`; ties broken by id. Skipped administrations (not collected) and
+    administrations without a score are not scores and are passed over. For ONS4, `item` picks
+    that item's value from the administration's answers."""
+    order = "m.date, m.id" if first else "m.date DESC, m.id DESC"
+    value = (
+        f"(SELECT a.value FROM measure_answers a WHERE a.measure_id = m.id AND a.item = '{item}')"
+        if item
+        else "m.score"
+    )
+    return f"""
+        SELECT episode_id, x FROM (
+            SELECT m.episode_id, {value} AS x,
+                   row_number() OVER (PARTITION BY m.episode_id ORDER BY {order}) AS rn
+            FROM measures m
+            WHERE m.instrument = '{instrument}' AND m.stage = '{stage}'
+              AND m.skipped_reason IS NULL AND {value} IS NOT NULL
+              AND m.episode_id IN ({cohort}))
+        WHERE rn = 1"""
+
+
+def _pairs(instrument: str, item: str | None = None) -> str:
+    """CTE text: `pairs(id, base, fin)` over episodes closed in the period."""
+    return f"""
+        base AS ({_stage_value(instrument, "baseline", True, CLOSED, item)}),
+        fin AS ({_stage_value(instrument, "end", False, CLOSED, item)}),
+        pairs AS (SELECT closed.id, base.x AS base, fin.x AS fin FROM ({CLOSED}) AS closed
+                  LEFT JOIN base ON base.episode_id = closed.id
+                  LEFT JOIN fin ON fin.episode_id = closed.id)"""
+
+
+def paired_change(
+    conn: sqlite3.Connection,
+    params: dict,
+    instrument: str,
+    *,
+    item: str | None = None,
+    improved_when: str = "fin > base",
+    extra: str = "",
+) -> dict:
+    """Paired baseline/end figures over episodes closed in the period, in one pass over the
+    `pairs(id, base, fin)` rows. A comparison with a missing value is NULL, which sum() skips,
+    so `improved_when` and `extra` (columns over base and fin) only count paired episodes as
+    long as they compare both."""
+    sql = f"""
+        WITH {_pairs(instrument, item)}
+        SELECT count(base) AS baseline_n, count(fin - base) AS paired_n,
+               sum({improved_when}) AS improved,
+               avg(CASE WHEN fin IS NOT NULL THEN base END) AS mean_base,
+               avg(CASE WHEN base IS NOT NULL THEN fin END) AS mean_fin,
+               avg(fin - base) AS mean_change,
+               sum((fin - base) * (fin - base)) AS sum_d2 {extra}
+        FROM pairs"""
+    result = dict(conn.execute(sql, params).fetchone())
+    for key, value in result.items():
+        if value is None and key not in ("mean_base", "mean_fin", "mean_change", "sum_d2"):
+            result[key] = 0
+    return result
+
+
+def followup_counts(conn: sqlite3.Connection, params: dict) -> dict:
+    followed = (
+        "SELECT episode_id FROM measures WHERE instrument = 'ucla3' AND stage = 'follow-up' "
+        "AND skipped_reason IS NULL AND date BETWEEN :s AND :e"
+    )
+    latest_in_period = f"""
+        SELECT episode_id, x FROM (
+            SELECT episode_id, score AS x, row_number() OVER (
+                PARTITION BY episode_id ORDER BY date DESC, id DESC) AS rn
+            FROM measures WHERE instrument = '{UCLA}' AND stage = 'follow-up'
+              AND skipped_reason IS NULL AND score IS NOT NULL AND date BETWEEN :s AND :e)
+        WHERE rn = 1"""
+    return _one(
+        conn,
+        f"""WITH fu AS ({latest_in_period}),
+            base AS ({_stage_value(UCLA, "baseline", True, followed, None)}),
+            fin AS ({_stage_value(UCLA, "end", False, followed, None)})
+            SELECT count(*) AS n, sum(fu.x <= fin.x) AS sustained,
+                   sum(fu.x < base.x) AS better_than_baseline
+            FROM fu LEFT JOIN base ON base.episode_id = fu.episode_id
+                    LEFT JOIN fin ON fin.episode_id = fu.episode_id""",
+        params,
+    )
+
+
+# --- Trigger groups ----------------------------------------------------------------------------
+
+
+def trigger_group_counts(conn: sqlite3.Connection, params: dict) -> dict[str, dict]:
+    """Per trigger group (plus `none` and `none-recorded`): referrals in period, and UCLA
+    paired/improved/became-not-lonely over episodes closed in period."""
+    sql = f"""
+        WITH {_pairs(UCLA)},
+        relevant AS ({REFERRED} UNION {CLOSED}),
+        flags AS (
+            SELECT t.episode_id, t.trigger AS grp FROM episode_triggers t
+            WHERE t.episode_id IN (SELECT id FROM relevant)
+            UNION ALL
+            SELECT e.id, CASE WHEN e.triggers_answered = 1 OR e.no_triggers = 1
+                              THEN 'none' ELSE 'none-recorded' END
+            FROM episodes e WHERE e.id IN (SELECT id FROM relevant)
+              AND NOT EXISTS (SELECT 1 FROM episode_triggers t WHERE t.episode_id = e.id))
+        SELECT f.grp,
+               sum(f.episode_id IN ({REFERRED})) AS referrals,
+               sum(p.base IS NOT NULL AND p.fin IS NOT NULL) AS ucla_paired_n,
+               sum(p.fin < p.base) AS ucla_improved,
+               sum(p.base >= 6 AND p.fin <= 5) AS ucla_became_not_lonely
+        FROM flags f LEFT JOIN pairs p ON p.id = f.episode_id
+        GROUP BY f.grp"""
+    result = {}
+    for row in conn.execute(sql, params):
+        result[row["grp"]] = {k: row[k] or 0 for k in row.keys() if k != "grp"}
+    return result
+
+
+# --- Demographics ------------------------------------------------------------------------------
+
+# Age in whole years at referral: the stored age, else computed from the date of birth.
+AGE_AT_REFERRAL = """coalesce(e.age_at_referral, CASE WHEN p.dob IS NOT NULL THEN
+    CAST(strftime('%Y', e.referral_date) AS INTEGER) - CAST(strftime('%Y', p.dob) AS INTEGER)
+    - (strftime('%m-%d', e.referral_date) < strftime('%m-%d', p.dob)) END)"""
+
+AGE_BAND = f"""CASE
+    WHEN {AGE_AT_REFERRAL} IS NULL THEN 'not stated'
+    WHEN {AGE_AT_REFERRAL} < 30 THEN '<30'
+    WHEN {AGE_AT_REFERRAL} >= 100 THEN '100+'
+    ELSE ({AGE_AT_REFERRAL} / 10 * 10) || '-' || ({AGE_AT_REFERRAL} / 10 * 10 + 9) END"""
+
+
+def demographic_counts(conn: sqlite3.Connection, params: dict) -> dict[str, dict]:
+    """{dimension: {value or None: count}} over referrals in the period."""
+    result: dict[str, dict] = {}
+    for dimension, expr in (
+        ("age_band", AGE_BAND),
+        ("gender", "p.gender"),
+        ("ethnicity", "p.ethnicity"),
+        ("living", "p.living"),
+    ):
+        rows = conn.execute(
+            f"""SELECT {expr} AS v, count(*) FROM episodes e JOIN people p ON p.id = e.person_id
+                WHERE e.referral_date BETWEEN :s AND :e GROUP BY v""",
+            params,
+        )
+        result[dimension] = {row[0]: row[1] for row in rows}
+    return result
+
+
+# --- Data completeness -------------------------------------------------------------------------
+
+COMPLETENESS_FIELDS = (
+    "gender",
+    "age",
+    "ethnicity",
+    "living",
+    "source",
+    "triggers",
+    "ucla_baseline",
+    "ucla_end",
+    "closure_reason",
+)
+
+_COMPLETENESS = f"""
+    SELECT count(*) AS episodes,
+        sum(p.gender IS NOT NULL) AS gender,
+        sum(e.age_at_referral IS NOT NULL OR p.dob IS NOT NULL OR e.age_not_stated = 1) AS age,
+        sum(p.ethnicity IS NOT NULL) AS ethnicity,
+        sum(p.living IS NOT NULL) AS living,
+        sum(e.source IS NOT NULL) AS source,
+        sum(e.triggers_answered = 1 OR e.no_triggers = 1
+            OR EXISTS (SELECT 1 FROM episode_triggers t WHERE t.episode_id = e.id)) AS triggers,
+        sum(EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
+                    AND m.instrument = '{UCLA}' AND m.stage = 'baseline')) AS ucla_baseline,
+        sum(EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
+                    AND m.instrument = '{UCLA}' AND m.stage = 'end')) AS ucla_end,
+        sum(e.closure_reason IS NOT NULL) AS closure_reason
+    FROM episodes e JOIN people p ON p.id = e.person_id"""
+
+
+def completeness_counts_closed(conn: sqlite3.Connection, params: dict) -> dict:
+    """Present-field counts over episodes closed in the period."""
+    return _one(conn, f"{_COMPLETENESS} WHERE e.id IN ({CLOSED})", params)
+
+
+def completeness_counts_of(conn: sqlite3.Connection, episode_ids: list[int]) -> dict:
+    """Present-field counts over the given episodes (a JSON array parameter: any length)."""
+    import json
+
+    return _one(
+        conn,
+        f"{_COMPLETENESS} WHERE e.id IN (SELECT value FROM json_each(:ids))",
+        {"ids": json.dumps(episode_ids)},
+    )
+
+
+# --- Record-level export -----------------------------------------------------------------------
+
+_ACTIVE = """
+    SELECT id FROM episodes WHERE referral_date BETWEEN :s AND :e
+    UNION SELECT id FROM episodes WHERE closure_date BETWEEN :s AND :e
+    UNION SELECT episode_id FROM contacts WHERE date BETWEEN :s AND :e AND after_closure = 0
+    UNION SELECT episode_id FROM measures WHERE date BETWEEN :s AND :e"""
+
+
+def _record_measures() -> tuple[str, list[str]]:
+    parts = [
+        ("ucla_baseline", UCLA, "baseline", True, None),
+        ("ucla_end", UCLA, "end", False, None),
+        ("ucla_followup", UCLA, "follow-up", False, None),
+        ("swemwbs_baseline", SWEMWBS, "baseline", True, None),
+        ("swemwbs_end", SWEMWBS, "end", False, None),
+    ]
+    for item in ("life_satisfaction", "worthwhile", "happiness", "anxiety"):
+        parts.append((f"ons4_{item}_baseline", ONS4, "baseline", True, item))
+        parts.append((f"ons4_{item}_end", ONS4, "end", False, item))
+    return ",\n".join(
+        f"{name} AS ({_stage_value(inst, stage, first, 'SELECT id FROM active', item)})"
+        for name, inst, stage, first, item in parts
+    ), [name for name, *_ in parts]
+
+
+def episode_records(conn: sqlite3.Connection, params: dict) -> sqlite3.Cursor:
+    """A cursor over one row per episode active in the period (referral, contact, closure or
+    measure dated in it). Only coded fields and counts: no names, contact details, dates of
+    birth, referrer details or free text. Rows are read one at a time by the caller."""
+    ctes, names = _record_measures()
+    joins = "\n".join(f"LEFT JOIN {n} ON {n}.episode_id = e.id" for n in names)
+    columns = ", ".join(f"{n}.x AS {n}" for n in names)
+    sql = f"""
+        WITH active AS ({_ACTIVE}),
+        {ctes},
+        support AS (SELECT c.episode_id, count(*) AS n, coalesce(sum(c.minutes), 0) AS minutes
+                    FROM contacts c WHERE c.episode_id IN (SELECT id FROM active) AND {SUPPORT}
+                    GROUP BY c.episode_id),
+        sp AS (SELECT episode_id, count(*) AS n FROM signposts
+               WHERE episode_id IN (SELECT id FROM active) GROUP BY episode_id),
+        gl AS (SELECT g.episode_id, count(*) AS n, sum({_LATEST_PROGRESS} = 'achieved') AS achieved
+               FROM goals g WHERE g.dropped_date IS NULL
+                 AND g.episode_id IN (SELECT id FROM active) GROUP BY g.episode_id),
+        tr AS (SELECT episode_id, group_concat(trigger, ';') AS list FROM episode_triggers
+               WHERE episode_id IN (SELECT id FROM active) GROUP BY episode_id)
+        SELECT e.id, e.referral_date, e.source, tr.list AS triggers,
+               e.triggers_answered, e.no_triggers, {AGE_BAND} AS age_band,
+               p.gender, p.ethnicity, p.living, e.status, e.closure_date, e.closure_reason,
+               coalesce(support.n, 0) AS support_contacts,
+               coalesce(support.minutes, 0) AS support_minutes,
+               coalesce(sp.n, 0) AS signposts, coalesce(gl.n, 0) AS goals,
+               coalesce(gl.achieved, 0) AS goals_achieved, {columns}
+        FROM episodes e JOIN people p ON p.id = e.person_id
+        LEFT JOIN support ON support.episode_id = e.id
+        LEFT JOIN sp ON sp.episode_id = e.id
+        LEFT JOIN gl ON gl.episode_id = e.id
+        LEFT JOIN tr ON tr.episode_id = e.id
+        {joins}
+        WHERE e.id IN (SELECT id FROM active)
+        ORDER BY e.referral_date, e.id"""
+    return conn.execute(sql, params)
+
+
+# --- The pseudonym key -------------------------------------------------------------------------
+
+PSEUDONYM_KEY = "episode_ref"
+
+
+def pseudonym_key(conn: sqlite3.Connection) -> bytes:
+    """The database's secret for episode pseudonyms, created on first use (inside the caller's
+    write transaction) and never changed, so pseudonyms are stable across exports."""
+    conn.execute(
+        "INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)",
+        [PSEUDONYM_KEY, secrets.token_bytes(32)],
+    )
+    return bytes(
+        conn.execute("SELECT value FROM secrets WHERE name = ?", [PSEUDONYM_KEY]).fetchone()[0]
+    )

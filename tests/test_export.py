@@ -1,0 +1,333 @@
+"""`connector export`: the files of reporting.md, their format, the manifest, the pseudonymised
+record file, refusing to overwrite, and that no personal field can reach any file."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from connector_cli.export import cell
+from tests.conftest import ok, refused, rows
+from tests.test_reports import (  # noqa: F401
+    EXPECTED_Q3,
+    PEOPLE_DETAILS,
+    REASONS,
+    REFERRERS,
+    caseload,
+    seeded_file,
+)
+from tests.test_suppression import HIDDEN_SUMMARY_K5
+
+AGGREGATE_FILES = {
+    "summary.csv": ["metric", "value", "description"],
+    "referral_sources.csv": ["group", "source", "count"],
+    "trigger_groups.csv": [
+        "group",
+        "referrals",
+        "ucla_paired_n",
+        "ucla_improved",
+        "ucla_became_not_lonely",
+    ],
+    "signposts.csv": ["group", "category", "count"],
+    "closures.csv": ["group", "reason", "count"],
+    "demographics.csv": ["dimension", "category", "count"],
+    "gaps.csv": ["category", "area", "reason", "count"],
+}
+EPISODE_HEADER = (
+    "episode_ref,referral_date,source,triggers,age_band,gender,ethnicity,living,status,"
+    "closure_date,closure_reason,support_contacts,support_minutes,signposts,goals,goals_achieved,"
+    "ucla_baseline,ucla_end,ucla_followup,swemwbs_baseline,swemwbs_end,"
+    "ons4_life_satisfaction_baseline,ons4_life_satisfaction_end,ons4_worthwhile_baseline,"
+    "ons4_worthwhile_end,ons4_happiness_baseline,ons4_happiness_end,ons4_anxiety_baseline,"
+    "ons4_anxiety_end"
+)
+
+
+def read_csv(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def export(out: Path, *extra: str, quarter: str = "2026Q3"):
+    return ok("export", "--quarter", quarter, "--out", str(out), *extra)
+
+
+def test_writes_every_file_with_exact_names_and_headers(caseload, tmp_path):  # noqa: F811
+    out = tmp_path / "q3"
+    result = export(out)
+    assert {p.name for p in out.iterdir()} == {*AGGREGATE_FILES, "manifest.json"}
+    for name, header in AGGREGATE_FILES.items():
+        text = (out / name).read_text(encoding="utf-8")
+        assert not text.startswith("\ufeff")
+        assert text.splitlines()[0] == ",".join(header)
+    assert f"Wrote 8 files to {out}/" in result.stdout
+    assert "summary.csv" in result.stdout and "42 hidden" in result.stdout
+    assert "Warning" not in result.stderr  # no records, suppression on: nothing to warn about
+    # Zero rows for every code.
+    assert len(read_csv(out / "referral_sources.csv")) == 39
+    assert len(read_csv(out / "signposts.csv")) == 44
+    assert len(read_csv(out / "closures.csv")) == 8
+    assert len(read_csv(out / "trigger_groups.csv")) == 8
+    assert len(read_csv(out / "demographics.csv")) == 42
+
+
+def _as_csv(value) -> str:
+    """How the hand-worked values look in summary.csv: counts as integers, statistics with two
+    decimals, the percentage with one, no data empty."""
+    if value is None:
+        return ""
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def test_summary_csv_holds_every_metric_in_order(caseload, tmp_path):  # noqa: F811
+    export(tmp_path / "open", "--suppress-below", "0")
+    summary = read_csv(tmp_path / "open" / "summary.csv")
+    assert [row["metric"] for row in summary] == list(EXPECTED_Q3)
+    expected = {name: _as_csv(value) for name, value in EXPECTED_Q3.items()}
+    expected["data_completeness_pct"] = "93.7"  # one decimal
+    assert {row["metric"]: row["value"] for row in summary} == expected
+    assert expected["ucla_mean_baseline"] == "6.40" and expected["ucla_mean_change"] == "-1.20"
+    assert all(row["description"] for row in summary)
+
+    export(tmp_path / "safe")  # default k = 5
+    summary = read_csv(tmp_path / "safe" / "summary.csv")
+    assert {r["metric"] for r in summary if r["value"] == "*"} == HIDDEN_SUMMARY_K5
+
+
+def test_breakdown_files_match_the_published_figures(caseload, tmp_path):  # noqa: F811
+    export(tmp_path / "x", "--suppress-below", "2")
+    sources = {r["source"]: r["count"] for r in read_csv(tmp_path / "x" / "referral_sources.csv")}
+    assert (sources["self"], sources["nhs-gp"], sources["nhs-mental-health"]) == ("2", "*", "*")
+    assert sources["not-recorded"] == "0"
+    closures = [list(r.values()) for r in read_csv(tmp_path / "x" / "closures.csv")]
+    assert closures[:3] == [
+        ["planned", "planned", "*"],
+        ["early", "choice", "*"],
+        ["early", "need-intensified", "0"],
+    ]
+    assert read_csv(tmp_path / "x" / "gaps.csv") == [
+        {"category": "private/transport", "area": "Headingley", "reason": "cost", "count": "*"},
+        {
+            "category": "third-sector/befriending",
+            "area": "LS6",
+            "reason": "none-exists",
+            "count": "*",
+        },
+    ]
+
+
+def test_manifest_lists_files_hashes_and_hidden_cells(caseload, tmp_path):  # noqa: F811
+    out = tmp_path / "q3"
+    export(out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["tool"] == "connector"
+    assert manifest["version"]
+    assert manifest["period"] == {"label": "2026Q3", "start": "2026-07-01", "end": "2026-09-30"}
+    assert manifest["suppress_below"] == 5
+    assert manifest["generated_at"][:4] >= "2026"
+    files = {f["name"]: f for f in manifest["files"]}
+    assert set(files) == set(AGGREGATE_FILES)
+    for name, entry in files.items():
+        assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+    # Hidden cells per file at k = 5 (worked out in test_suppression).
+    assert {n: f["suppressed_cells"] for n, f in files.items()} == {
+        "summary.csv": 42,
+        "referral_sources.csv": 6,
+        "trigger_groups.csv": 20,
+        "signposts.csv": 5,
+        "closures.csv": 5,
+        "demographics.csv": 25,
+        "gaps.csv": 2,
+    }
+    assert manifest["suppressed_cells_total"] == 105
+
+
+def test_excel_option_adds_a_byte_order_mark(caseload, tmp_path):  # noqa: F811
+    export(tmp_path / "xl", "--excel")
+    for name in AGGREGATE_FILES:
+        data = (tmp_path / "xl" / name).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")
+        data[3:].decode("utf-8")
+    assert not (tmp_path / "xl" / "manifest.json").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_default_folder_is_named_after_the_period_and_never_overwritten(
+    caseload,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    monkeypatch.chdir(tmp_path)
+    ok("export", "--quarter", "2026-27Q2")
+    assert (tmp_path / "connector-2026-27Q2" / "summary.csv").exists()
+    before = (tmp_path / "connector-2026-27Q2" / "manifest.json").read_bytes()
+    refused("export", "--quarter", "2026-27Q2", contains="--force")
+    assert (tmp_path / "connector-2026-27Q2" / "manifest.json").read_bytes() == before
+    ok("export", "--quarter", "2026-27Q2", "--force")
+    ok("export", "--from", "2026-07-01", "--to", "2026-07-31")
+    assert (tmp_path / "connector-2026-07-01_to_2026-07-31" / "summary.csv").exists()
+    (tmp_path / "empty").mkdir()
+    ok("export", "--quarter", "2026Q3", "--out", "empty")  # an existing empty folder is fine
+    (tmp_path / "afile").write_text("x")
+    refused("export", "--quarter", "2026Q3", "--out", "afile", contains="not a folder")
+
+
+def test_records_are_pseudonymised_stable_and_warned_about(caseload, tmp_path, db_path):  # noqa: F811
+    result = export(tmp_path / "r", "--records", "--suppress-below", "0")
+    assert "Pseudonymised rows are still personal data" in result.stderr
+    assert "episodes.csv" in result.stdout and "record level" in result.stdout
+    text = (tmp_path / "r" / "episodes.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == EPISODE_HEADER
+    records = read_csv(tmp_path / "r" / "episodes.csv")
+    # Every episode had something in Q3: referral (Bob, Cara, Dan, Finn, Gail 2, Hal, Ivy, Kim),
+    # closure (Ann, Eve, Jon), a contact (Lou 09-29) or a measure (Gail 1, Mo: follow-ups).
+    assert len(records) == 14
+    key = bytes(rows(db_path, "SELECT value FROM secrets WHERE name = 'episode_ref'")[0]["value"])
+    assert len(key) == 32
+    refs = {r["episode_ref"]: r for r in records}
+    ann_ref = hmac.new(key, str(caseload["ann"]).encode(), hashlib.sha256).hexdigest()[:12]
+    assert refs[ann_ref] == {
+        "episode_ref": ann_ref,
+        "referral_date": "2026-04-10",
+        "source": "nhs-gp",
+        "triggers": "bereaved;health",
+        "age_band": "70-79",
+        "gender": "female",
+        "ethnicity": "A",
+        "living": "alone",
+        "status": "accepted",
+        "closure_date": "2026-08-25",
+        "closure_reason": "planned",
+        "support_contacts": "4",  # the keep-in-touch call after closure is not counted
+        "support_minutes": "180",
+        "signposts": "2",
+        "goals": "2",  # goal 3 was dropped
+        "goals_achieved": "1",
+        "ucla_baseline": "8",  # earliest of two baselines
+        "ucla_end": "5",
+        "ucla_followup": "4",
+        "swemwbs_baseline": "19.25",
+        "swemwbs_end": "26.02",
+        "ons4_life_satisfaction_baseline": "4",
+        "ons4_life_satisfaction_end": "7",
+        "ons4_worthwhile_baseline": "5",
+        "ons4_worthwhile_end": "7",
+        "ons4_happiness_baseline": "3",
+        "ons4_happiness_end": "6",
+        "ons4_anxiety_baseline": "7",
+        "ons4_anxiety_end": "3",
+    }
+    triggers = sorted(r["triggers"] for r in records)
+    assert (
+        triggers.count("none") == 3 and triggers.count("none-recorded") == 2
+    )  # Bob Hal Mo; Dan Ivy
+    assert not any(ref == str(i) for ref in refs for i in caseload.values())
+    # Stable: the same pseudonyms next quarter (the key is created once per database).
+    export(tmp_path / "r2", "--records", quarter="2026-27Q1")
+    later = {r["episode_ref"] for r in read_csv(tmp_path / "r2" / "episodes.csv")}
+    assert ann_ref in later and later <= set(refs)
+    assert len(later) == 5  # Apr-Jun: Ann, Eve, Gail 1, Jon, Mo (not Lou: no activity)
+    assert rows(db_path, "SELECT count(*) AS n FROM secrets")[0]["n"] == 1
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    entry = next(f for f in manifest["files"] if f["name"] == "episodes.csv")
+    assert entry["record_level"] is True and entry["suppressed_cells"] == 0
+    # Re-exporting without --records into the same folder removes the old record file.
+    result = export(tmp_path / "r", "--force")
+    assert not (tmp_path / "r" / "episodes.csv").exists()
+    assert "removed the old episodes.csv" in result.stdout
+
+
+def test_exports_are_audited_without_personal_data(caseload, tmp_path, db_path):  # noqa: F811
+    export(tmp_path / "a", "--records")
+    entry = rows(db_path, "SELECT action, detail FROM audit_log WHERE action = 'export'")
+    assert len(entry) == 1
+    detail = json.loads(entry[0]["detail"])
+    assert detail == {
+        "period": "2026Q3",
+        "files": [*AGGREGATE_FILES, "episodes.csv", "manifest.json"],
+        "records": True,
+    }
+
+
+def _personal_strings() -> list[str]:
+    found = []
+    for name, details in PEOPLE_DETAILS.items():
+        found += [name, name.split()[1], *details.values()]
+        if "dob" in details:
+            year, month, day = details["dob"].split("-")
+            found += [f"{day}/{month}/{year}"]
+    found += list(REFERRERS.values()) + list(REASONS.values())
+    found += [
+        "Dr Quill",
+        "Private note",
+        "private goal",
+        "Vera Volunteer",
+        "Group for",
+        "Befriending for Bob",
+        "Taxi money",
+        "private closure detail",
+        "wanted housing",
+        "Wrong number",
+    ]
+    return found
+
+
+@pytest.mark.parametrize("flags", [(), ("--records", "--suppress-below", "0", "--excel")])
+def test_no_personal_field_reaches_any_file(caseload, tmp_path, flags):  # noqa: F811
+    out = tmp_path / "check"
+    export(out, *flags)
+    files = list(out.iterdir())
+    assert len(files) == (9 if flags else 8)
+    personal = _personal_strings()
+    for path in files:
+        data = path.read_bytes()
+        for text in personal:
+            for encoded in (text.encode("utf-8"), text.lower().encode("utf-8")):
+                assert encoded not in data, (path.name, text)
+    # The report on screen and as JSON neither.
+    for args in (("--json",), ()):
+        shown = ok("report", "--quarter", "2026Q3", "--suppress-below", "0", *args).stdout
+        assert not any(text in shown for text in personal)
+
+
+def test_a_quarter_with_no_data_exports_zeros(caseload, tmp_path):  # noqa: F811
+    export(tmp_path / "z", "--records", quarter="2025Q1")
+    summary = {r["metric"]: r["value"] for r in read_csv(tmp_path / "z" / "summary.csv")}
+    assert summary["referrals_received"] == "0" and summary["ucla_mean_change"] == ""
+    assert summary["data_completeness_pct"] == ""
+    assert read_csv(tmp_path / "z" / "episodes.csv") == []
+    assert read_csv(tmp_path / "z" / "gaps.csv") == []
+
+
+def test_cells_are_spreadsheet_safe():
+    assert cell(-1.2, 2) == "-1.20"
+    assert cell(93.7, 1) == "93.7"
+    assert cell(None) == ""
+    assert cell("*") == "*"
+    assert cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert cell("-3") == "-3"
+    assert cell(6.0) == "6"
+
+
+def test_full_postcodes_never_reach_gaps_csv():
+    from connector_cli.reports import area_for_export
+
+    assert area_for_export("LS6 3AB") == "LS6"
+    assert area_for_export("ls63ab") == "LS6"
+    assert area_for_export("SW1A 1AA") == "SW1A"
+    assert area_for_export("Headingley") == "Headingley"
+    assert area_for_export("LS6") == "LS6"
+
+
+def test_export_writes_nothing_to_the_database_but_the_audit_and_key(caseload, tmp_path, db_path):  # noqa: F811
+    conn = sqlite3.connect(db_path)
+    before = conn.execute("SELECT count(*) FROM episodes").fetchone()[0]
+    conn.close()
+    export(tmp_path / "n")
+    assert rows(db_path, "SELECT count(*) AS n FROM episodes")[0]["n"] == before
+    assert rows(db_path, "SELECT count(*) AS n FROM secrets")[0]["n"] == 0  # only with --records
