@@ -219,6 +219,32 @@ def _ons4_grid(published):
     return grid
 
 
+def _gaps(published):
+    """Unmet needs recorded in the period: category, area, why nothing fitted, how often."""
+    from rich.table import Table
+
+    rows = published.breakdowns.get("gaps", [])
+    if not rows:
+        return Text("  No unmet needs recorded in the period.")
+    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2))
+    for column, justify in (
+        ("  Category", "left"),
+        ("Area", "left"),
+        ("Why", "left"),
+        ("Count", "right"),
+    ):
+        table.add_column(column, justify=justify, overflow="fold")
+    ordered = sorted(
+        rows,
+        key=lambda r: (-(r["count"] if isinstance(r["count"], int) else 0), str(r["category"])),
+    )
+    for row in ordered:
+        table.add_row(
+            f"  {row['category']}", str(row["area"]), str(row["reason"]), show(row["count"])
+        )
+    return table
+
+
 def _footnotes(published) -> list[str]:
     k = published.suppress_below
     if k > 1:
@@ -257,6 +283,11 @@ def print_report(published) -> None:
         parts += [Text(""), Text(title, style="bold"), _pairs_grid(published, pairs)]
         if index in after:
             parts.append(after[index](published))
+    parts += [
+        Text(""),
+        Text("Gaps: unmet needs recorded in the period", style="bold"),
+        _gaps(published),
+    ]
     parts.append(Text(""))
     parts += [Text(line, style="dim") for line in _footnotes(published)]
     out.print(Group(*parts))

@@ -368,3 +368,29 @@ def test_every_gap_command_has_help():
     for command in ("add", "list"):
         assert command in out
         assert ok("gap", command, "--help").stdout.strip()
+
+
+def test_report_shows_gaps_section(db_path):
+    ok(
+        "gap",
+        "add",
+        "--category",
+        "third-sector/befriending",
+        "--need",
+        "Befriending at home",
+        "--reason",
+        "none-exists",
+        "--area",
+        "Riverside",
+        "--date",
+        "2026-08-03",
+    )
+    shown = ok("report", "--quarter", "2026Q3", "--suppress-below", "0").stdout
+    section = shown.split("Gaps: unmet needs recorded in the period", 1)[1]
+    assert "third-sector/befriending" in section and "Riverside" in section
+    assert "none-exists" in section
+    assert "Befriending at home" not in shown  # the need's free text never leaves the machine
+    hidden = ok("report", "--quarter", "2026Q3").stdout.split("Gaps:", 1)[1]
+    assert "*" in hidden.splitlines()[2]  # a count of 1 is suppressed at k=5
+    empty = ok("report", "--quarter", "2026Q1").stdout
+    assert "No unmet needs recorded in the period." in empty
