@@ -1,0 +1,404 @@
+"""Where everyone stands: the caseload view, the data-quality check and the scheme's settings.
+
+Plain functions returning dataclasses (no pydantic: `caseload` runs every morning and must start
+in a blink); no printing, no prompting. All SQL is in store/caseload.py and is set-based, so
+these stay fast on a database of 20,000 people.
+
+What is due when follows measures_due.due_measures exactly; `stage_windows` below is the same
+rule computed from values already fetched for every episode at once (due_measures asks the
+database per episode, which would be one round of queries per person). The windows come from
+the settings (support_weeks, review_week, review_window_weeks, followup_week,
+followup_window_weeks) and measures_due's constants; tests/test_caseload.py checks that both
+give the same answer on every episode of a hand-built caseload.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from connector_cli import measures_due
+from connector_cli.settings import DEFAULTS, all_settings
+from connector_cli.store import caseload as sql
+
+# --- What is due -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    what: str  # decision, first-contact, baseline, review, end, closure, follow-up
+    label: str
+    status: str  # upcoming, due, overdue
+    due_from: str
+    due_by: str | None
+    instruments: tuple[str, ...] = ()
+
+    def days_late(self, today: date) -> int:
+        if self.status != "overdue":
+            return 0
+        return (today - date.fromisoformat(self.due_by or self.due_from)).days
+
+
+def _status(today: date, first: date, last: date | None) -> str:
+    if today < first:
+        return "upcoming"
+    return "due" if last is None or today <= last else "overdue"
+
+
+def review_window(settings: dict[str, int], start: date) -> tuple[date, date]:
+    """Weeks 5 to 7 of support by default (as measures_due.review_window)."""
+    week, spread = settings["review_week"], settings["review_window_weeks"]
+    first = start + timedelta(weeks=week - spread - 1)
+    return first, start + timedelta(weeks=week + spread, days=-1)
+
+
+def followup_window(settings: dict[str, int], closure: date) -> tuple[date, date]:
+    """10 to 14 whole weeks after closure by default (as measures_due.followup_window)."""
+    week, spread = settings["followup_week"], settings["followup_window_weeks"]
+    first = closure + timedelta(weeks=week - spread)
+    return first, closure + timedelta(weeks=week + spread + 1, days=-1)
+
+
+def stage_windows(
+    settings: dict[str, int],
+    episode: dict,
+    first_contact: str | None,
+    today: date,
+) -> dict[str, tuple[date, date | None]]:
+    """{stage: (first day, last day or None)} when each stage's measures are due, for an
+    accepted episode: the rule of measures_due.due_measures, from values already at hand."""
+    if episode["closure_date"] is None:
+        accepted = date.fromisoformat(episode["status_date"] or episode["referral_date"])
+        contact = date.fromisoformat(first_contact) if first_contact else None
+        start = contact or accepted
+        return {
+            "baseline": (min(accepted, start), contact),
+            "review": review_window(settings, start),
+            "end": (start + timedelta(weeks=settings["support_weeks"] - 1), None),
+        }
+    closure = date.fromisoformat(episode["closure_date"])
+    if episode["closure_reason"] == "died":
+        return {}
+    windows: dict[str, tuple[date, date | None]] = {}
+    if today <= closure + timedelta(days=measures_due.END_DAYS_AFTER):
+        windows["end"] = (closure - timedelta(days=measures_due.END_DAYS_BEFORE), closure)
+    if today <= closure + timedelta(weeks=measures_due.FOLLOWUP_LATEST_WEEKS):
+        windows["follow-up"] = followup_window(settings, closure)
+    return windows
+
+
+def due_by_stage(
+    settings: dict[str, int],
+    episode: dict,
+    first_contact: str | None,
+    taken: set[tuple[str, str]],
+    today: date,
+) -> dict[str, Due]:
+    """{stage: Due} for the measures still to take at each stage (accepted episodes only)."""
+    if episode["status"] != "accepted":
+        return {}
+    instruments = measures_due.instruments_in({instrument for instrument, _ in taken})
+    due = {}
+    for stage, (first, last) in stage_windows(settings, episode, first_contact, today).items():
+        missing = tuple(i for i in instruments if (i, stage) not in taken)
+        if missing:
+            due[stage] = Due(
+                what=stage,
+                label=STAGE_LABELS[stage].format(review_week=settings["review_week"]),
+                status=_status(today, first, last),
+                due_from=first.isoformat(),
+                due_by=last.isoformat() if last else None,
+                instruments=missing,
+            )
+    return due
+
+
+STAGE_LABELS = {
+    "baseline": "baseline measures",
+    "review": "week-{review_week} review",
+    "end": "end measures",
+    "follow-up": "follow-up",
+}
+
+
+# --- The caseload ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseloadWarning:
+    code: str  # no-contact, pending, over-weeks
+    text: str
+
+
+@dataclass(frozen=True)
+class OpenEpisode:
+    person_id: int
+    name: str
+    episode_id: int
+    status: str
+    referral_date: str
+    week: int | None
+    last_contact: str | None
+    days_since_contact: int | None
+    goals_set: int
+    goals_achieved: int
+    next_due: Due
+    warnings: tuple[CaseloadWarning, ...]
+    days_waiting: int  # since the last support contact, else since acceptance (or referral)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    person_id: int
+    name: str
+    episode_id: int
+    closure_date: str
+    due: Due
+
+
+@dataclass(frozen=True)
+class Caseload:
+    today: str
+    support_weeks: int
+    open: list[OpenEpisode]
+    follow_ups: list[FollowUp]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _days(today: date, iso: str) -> int:
+    return (today - date.fromisoformat(iso)).days
+
+
+def _week(row: dict, today: date) -> int | None:
+    """Week of support (as people.support_week): from the first support contact, else from
+    the acceptance; none for a pending referral."""
+    start = row["first_contact"] or (row["status_date"] if row["status"] == "accepted" else None)
+    return None if start is None else max(1, _days(today, start) // 7 + 1)
+
+
+def _warnings(
+    row: dict, week: int | None, quiet: int, s: dict[str, int]
+) -> tuple[CaseloadWarning, ...]:
+    found = []
+    if row["status"] == "pending":
+        if quiet > s["pending_warning_days"]:
+            found.append(CaseloadWarning("pending", f"pending {quiet} days"))
+        return tuple(found)
+    if quiet >= s["no_contact_warning_days"]:
+        text = (
+            f"no contact {quiet} days" if row["last_contact"] else f"no contact yet, {quiet} days"
+        )
+        found.append(CaseloadWarning("no-contact", text))
+    if week is not None and week > s["support_weeks"]:
+        found.append(CaseloadWarning("over-weeks", f"beyond {s['support_weeks']} weeks"))
+    return tuple(found)
+
+
+def _deadline(what: str, label: str, since: str, days: int, today: date) -> Due:
+    by = date.fromisoformat(since) + timedelta(days=days)
+    return Due(what, label, "overdue" if today > by else "due", since, by.isoformat())
+
+
+def _next_due(row: dict, dues: dict[str, Due], s: dict[str, int], today: date) -> Due:
+    """The next step on the pathway: decision, first contact, baseline measures, review, then
+    closure with the end measures (they can only be recorded at closure), due in the last
+    week of planned support and overdue after it."""
+    if row["status"] == "pending":
+        return _deadline(
+            "decision", "accept or decline", row["referral_date"], s["pending_warning_days"], today
+        )
+    if row["first_contact"] is None:
+        return _deadline(
+            "first-contact",
+            "first contact",
+            row["status_date"],
+            s["no_contact_warning_days"],
+            today,
+        )
+    for stage in ("baseline", "review"):
+        if stage in dues:
+            return dues[stage]
+    last_week = date.fromisoformat(row["first_contact"]) + timedelta(weeks=s["support_weeks"] - 1)
+    last_day = last_week + timedelta(days=6)
+    return Due(
+        "closure",
+        "closure + end measures",
+        _status(today, last_week, last_day),
+        last_week.isoformat(),
+        last_day.isoformat(),
+        dues["end"].instruments if "end" in dues else (),
+    )
+
+
+def _open_episode(row: dict, taken: set, s: dict[str, int], today: date) -> OpenEpisode:
+    week = _week(row, today)
+    since = row["last_contact"] or (
+        row["status_date"] if row["status"] == "accepted" else row["referral_date"]
+    )
+    quiet = _days(today, since)
+    dues = due_by_stage(s, row, row["first_contact"], taken, today)
+    return OpenEpisode(
+        person_id=row["person_id"],
+        name=row["name"],
+        episode_id=row["episode_id"],
+        status=row["status"],
+        referral_date=row["referral_date"],
+        week=week,
+        last_contact=row["last_contact"],
+        days_since_contact=_days(today, row["last_contact"]) if row["last_contact"] else None,
+        goals_set=row["goals_set"],
+        goals_achieved=row["goals_achieved"],
+        next_due=_next_due(row, dues, s, today),
+        warnings=_warnings(row, week, quiet, s),
+        days_waiting=quiet,
+    )
+
+
+def urgency(item: OpenEpisode, today: date) -> tuple:
+    """Most urgent first: most warnings, then an overdue next step (the longest overdue
+    first), then the longest without a contact."""
+    overdue = item.next_due.status == "overdue"
+    late = item.next_due.days_late(today)
+    return (-len(item.warnings), -overdue, -late, -item.days_waiting, item.person_id)
+
+
+def _follow_ups(conn: sqlite3.Connection, s: dict[str, int], today: date) -> list[FollowUp]:
+    """Closed episodes whose follow-up measures are due or overdue (not yet upcoming)."""
+    earliest = today - timedelta(weeks=measures_due.FOLLOWUP_LATEST_WEEKS)
+    latest = today - (followup_window(s, today)[0] - today)  # closed long enough to be due
+    rows = sql.closed_for_follow_up(conn, earliest.isoformat(), latest.isoformat())
+    taken = sql.measure_stages(
+        conn,
+        sql.CLOSED_FOR_FOLLOW_UP_IDS,
+        {"earliest": earliest.isoformat(), "latest": latest.isoformat()},
+    )
+    found = []
+    for row in map(dict, rows):
+        due = due_by_stage(s, row, None, taken.get(row["episode_id"], set()), today)
+        if "follow-up" in due and due["follow-up"].status != "upcoming":
+            found.append(
+                FollowUp(
+                    row["person_id"],
+                    row["name"],
+                    row["episode_id"],
+                    row["closure_date"],
+                    due["follow-up"],
+                )
+            )
+    found.sort(key=lambda f: (f.due.status != "overdue", f.due.due_by or "", f.person_id))
+    return found
+
+
+def caseload(conn: sqlite3.Connection, *, today: date) -> Caseload:
+    """Every open episode, most urgent first, and the closed ones whose follow-up is due."""
+    with sql.read_snapshot(conn):
+        s = all_settings(conn)
+        rows = [dict(row) for row in sql.open_episodes(conn)]
+        taken = sql.measure_stages(conn, sql.OPEN_IDS, {})
+        follow_ups = _follow_ups(conn, s, today)
+    items = [_open_episode(row, taken.get(row["episode_id"], set()), s, today) for row in rows]
+    items.sort(key=lambda item: urgency(item, today))
+    return Caseload(today.isoformat(), s["support_weeks"], items, follow_ups)
+
+
+# --- The check ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: list  # of checks.Problem
+    completeness_pct: float | None
+    closed_episodes: int
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        pct = None if self.completeness_pct is None else round(self.completeness_pct, 1)
+        return {
+            "problems": [p.to_dict() for p in self.problems],
+            "data_completeness_pct": pct,
+            "closed_episodes": self.closed_episodes,
+        }
+
+
+def check(conn: sqlite3.Connection, *, today: date, figure: bool = False) -> CheckResult:
+    """Every gap in the records, with the command that fixes each; never writes. The
+    completeness figure comes with any problem (or when `figure` asks for it): reports.py
+    defines it, and is only loaded when needed."""
+    from connector_cli import checks
+
+    with sql.read_snapshot(conn):
+        ctx = checks.Context(today, all_settings(conn), sql.later_episodes(conn))
+        problems = checks.run_checks(conn, ctx)
+        if not problems and not figure:
+            return CheckResult(problems, None, 0)
+        from connector_cli import dates, reports
+
+        everything = dates.Period(date(1, 1, 1), today, "all closed episodes")
+        detail = reports.completeness_detail(conn, period=everything)
+    return CheckResult(problems, detail.pct, detail.episodes)
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    value: int
+    default: int
+    description: str
+
+
+def list_settings(conn: sqlite3.Connection) -> list[Setting]:
+    values = all_settings(conn)
+    return [Setting(key, values[key], default, text) for key, (default, text) in DEFAULTS.items()]
+
+
+def _setting(conn: sqlite3.Connection, key: str) -> Setting:
+    return next(s for s in list_settings(conn) if s.key == key)
+
+
+def change_setting(conn: sqlite3.Connection, *, key: str, value: str) -> Setting:
+    """Set a threshold (whole number, 1 or more); written in the caller's transaction."""
+    from connector_cli.errors import UserError
+    from connector_cli.settings import set_setting
+    from connector_cli.store.audit import record
+
+    key = _known_key(key)
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_SETTING:
+        raise UserError(
+            f"Invalid value '{value}' for {key}: give a whole number from 1 to {MAX_SETTING}."
+        )
+    set_setting(conn, key, int(text))
+    record(conn, "config-set", key=key, value=int(text))
+    return _setting(conn, key)
+
+
+def reset_setting(conn: sqlite3.Connection, *, key: str) -> Setting:
+    from connector_cli import settings
+    from connector_cli.store.audit import record
+
+    key = _known_key(key)
+    settings.reset_setting(conn, key)
+    record(conn, "config-reset", key=key)
+    return _setting(conn, key)
+
+
+MAX_SETTING = 1000
+
+
+def _known_key(key: str) -> str:
+    """Accept the key as printed or with dashes (support-weeks) for people used to flags."""
+    from connector_cli.errors import UserError
+
+    wanted = key.strip().casefold().replace("-", "_")
+    if wanted not in DEFAULTS:
+        raise UserError(f"Unknown setting '{key}'. Valid: {', '.join(DEFAULTS)}.")
+    return wanted

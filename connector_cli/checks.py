@@ -1,0 +1,306 @@
+"""The data-quality rules behind `connector check`: one small function per rule.
+
+Each rule is registered with `@rule("slug")` and yields (row, problem, fix) for every gap it
+finds, where `row` names the person and episode, `problem` says what is missing in plain words
+and `fix` is the exact command that mends it. A new rule is one function here and one test.
+Rules only read (their SQL is in store/caseload.py) and every problem they report can be fixed
+by a command, so a careful connector can always bring `check` to zero.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from connector_cli.measures_due import END_DAYS_AFTER, FOLLOWUP_LATEST_WEEKS
+from connector_cli.store import caseload as sql
+
+
+@dataclass(frozen=True)
+class Problem:
+    person_id: int
+    name: str
+    episode_id: int | None
+    rule: str
+    problem: str
+    fix: str
+
+    def to_dict(self) -> dict:
+        """The JSON shape: no name (scripts get the number; the name stays on screen)."""
+        return {
+            "person_id": self.person_id,
+            "episode_id": self.episode_id,
+            "rule": self.rule,
+            "problem": self.problem,
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class Context:
+    today: date
+    settings: dict[str, int]
+    current_episode: dict[int, int]  # only people with several episodes
+
+    def days_ago(self, days: int) -> str:
+        return (self.today - timedelta(days=days)).isoformat()
+
+    def episode_flag(self, row) -> str:
+        """` --episode N` when the problem is not on the person's current episode."""
+        current = self.current_episode.get(row["person_id"], row["episode_id"])
+        if row["episode_id"] is None or current == row["episode_id"]:
+            return ""
+        return f" --episode {row['episode_id']}"
+
+
+Found = Iterator[tuple[sqlite3.Row, str, str]]
+RULES: list[tuple[str, Callable[[sqlite3.Connection, Context], Found]]] = []
+
+
+def rule(slug: str):
+    def register(fn: Callable[[sqlite3.Connection, Context], Found]):
+        RULES.append((slug, fn))
+        return fn
+
+    return register
+
+
+def run_checks(conn: sqlite3.Connection, ctx: Context) -> list[Problem]:
+    """Every problem found, grouped by person, then in rule order."""
+    found = []
+    for order, (slug, fn) in enumerate(RULES):
+        for row, problem, fix in fn(conn, ctx):
+            found.append(
+                (
+                    (row["person_id"], order),
+                    Problem(row["person_id"], row["name"], row["episode_id"], slug, problem, fix),
+                )
+            )
+    found.sort(key=lambda pair: pair[0])
+    return [problem for _, problem in found]
+
+
+# --- The person's details (each has an explicit "not stated") ----------------------------------
+
+
+@rule("gender-missing")
+def gender_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.people_missing(conn, "gender"):
+        yield (
+            row,
+            "Gender not recorded (not even 'not stated').",
+            f"connector person edit {row['person_id']} --gender SLUG",
+        )
+
+
+@rule("age-missing")
+def age_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.episodes_missing_age(conn):
+        yield (
+            row,
+            "Age not recorded (no date of birth, no age, not even 'not stated').",
+            f"connector person edit {row['person_id']}{ctx.episode_flag(row)} --age N",
+        )
+
+
+@rule("ethnicity-missing")
+def ethnicity_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.people_missing(conn, "ethnicity"):
+        yield (
+            row,
+            "Ethnicity not recorded (not even 'Z not stated').",
+            f"connector person edit {row['person_id']} --ethnicity CODE",
+        )
+
+
+@rule("living-missing")
+def living_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.people_missing(conn, "living"):
+        yield (
+            row,
+            "Living arrangement not recorded (not even 'not stated').",
+            f"connector person edit {row['person_id']} --living SLUG",
+        )
+
+
+@rule("triggers-not-asked")
+def triggers_not_asked(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.episodes_without_trigger_answer(conn):
+        yield (
+            row,
+            "Trigger groups never answered (not even 'none of these').",
+            f"connector referral edit {row['person_id']}{ctx.episode_flag(row)} --trigger SLUG",
+        )
+
+
+# --- Support -----------------------------------------------------------------------------------
+
+
+@rule("no-support-contact")
+def no_support_contact(conn: sqlite3.Connection, ctx: Context) -> Found:
+    days = ctx.settings["no_contact_check_days"]
+    for row in sql.accepted_without_contact(conn, ctx.days_ago(days)):
+        waited = (ctx.today - date.fromisoformat(row["status_date"])).days
+        yield (
+            row,
+            f"Accepted on {row['status_date']} ({waited} days ago) with no support contact yet.",
+            f"connector visit log {row['person_id']} --kind KIND --minutes N",
+        )
+
+
+# --- Measures ----------------------------------------------------------------------------------
+
+SCORE_COMMANDS = {
+    "ucla3": "ucla score A1 A2 A3",
+    "swemwbs": "swemwbs score A1 ... A7",
+    "ons4": "ons4 score LIFE WORTHWHILE HAPPY ANXIOUS",
+}
+
+
+def measure_fix(row, ctx: Context, instrument: str, stage: str, *, now: bool, on: str) -> str:
+    """Score it now when it can still be asked; otherwise record why it was not collected,
+    dated `on` (the last day the stage can be recorded for this episode)."""
+    person, episode = row["person_id"], ctx.episode_flag(row)
+    if not now:
+        return (
+            f"connector measure skip {person} {instrument} --stage {stage} --reason REASON "
+            f"--date {on}{episode}"
+        )
+    score = SCORE_COMMANDS.get(instrument, f"survey take {instrument} ANSWERS...")
+    return f"connector {score} --person {person} --stage {stage}{episode}"
+
+
+def instrument_name(instrument: str) -> str:
+    from connector_cli import surveys
+
+    return surveys.get_instrument(instrument).name
+
+
+@rule("baseline-ucla-missing")
+def baseline_ucla_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.baseline_ucla_missing(conn, ctx.today.isoformat()):
+        closed = row["closure_date"]
+        yield (
+            row,
+            f"Baseline UCLA loneliness missing (first support contact {row['first_contact']}).",
+            measure_fix(row, ctx, "ucla3", "baseline", now=closed is None, on=closed),
+        )
+
+
+@rule("end-measures-missing")
+def end_measures_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.end_measures_missing(conn, ctx.today.isoformat()):
+        closed = date.fromisoformat(row["closure_date"])
+        can_ask = ctx.today <= closed + timedelta(days=END_DAYS_AFTER)
+        yield (
+            row,
+            f"End {instrument_name(row['instrument'])} missing (closed {row['closure_date']}).",
+            measure_fix(row, ctx, row["instrument"], "end", now=can_ask, on=row["closure_date"]),
+        )
+
+
+@rule("follow-up-overdue")
+def follow_up_overdue(conn: sqlite3.Connection, ctx: Context) -> Found:
+    from connector_cli.caseload import followup_window
+
+    # the window's last day is a fixed number of days after the closure
+    after = followup_window(ctx.settings, ctx.today)[1] - ctx.today
+    for row in sql.follow_up_ucla_missing(conn, (ctx.today - after).isoformat()):
+        closed = date.fromisoformat(row["closure_date"])
+        latest = closed + timedelta(weeks=FOLLOWUP_LATEST_WEEKS)
+        yield (
+            row,
+            f"Follow-up UCLA loneliness overdue (closed {row['closure_date']}, due by "
+            f"{(closed + after).isoformat()}).",
+            measure_fix(
+                row, ctx, "ucla3", "follow-up", now=ctx.today <= latest, on=latest.isoformat()
+            ),
+        )
+
+
+# --- Contacts --------------------------------------------------------------------------------
+
+
+@rule("contact-minutes-missing")
+def contact_minutes_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.contacts_without_minutes(conn):
+        yield (
+            row,
+            f"{row['kind'].capitalize()} contact {row['contact_id']} on {row['date']} has no minutes.",
+            f"connector visit edit {row['contact_id']} --minutes N",
+        )
+
+
+@rule("contact-location-missing")
+def contact_location_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.contacts_without_location(conn):
+        yield (
+            row,
+            f"Face-to-face contact {row['contact_id']} on {row['date']} has no location.",
+            f"connector visit edit {row['contact_id']} --location SLUG",
+        )
+
+
+@rule("contact-after-closure")
+def contact_after_closure(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.contacts_after_closure(conn):
+        yield (
+            row,
+            f"{row['kind'].capitalize()} contact {row['contact_id']} on {row['date']} is dated "
+            f"after the episode closed ({row['closure_date']}).",
+            f"connector visit edit {row['contact_id']} --after-closure",
+        )
+
+
+# --- Goals and signposts -----------------------------------------------------------------------
+
+
+@rule("no-goals")
+def no_goals(conn: sqlite3.Connection, ctx: Context) -> Found:
+    by_week = ctx.settings["goals_by_week"]
+    for row in sql.open_without_goals(conn, ctx.today.isoformat(), by_week):
+        yield (
+            row,
+            f"No goals set by week {by_week} (now week {row['days_in'] // 7 + 1}).",
+            f'connector goal add {row["person_id"]} "GOAL IN THEIR WORDS" --domain SLUG',
+        )
+
+
+@rule("goal-not-reviewed")
+def goal_not_reviewed(conn: sqlite3.Connection, ctx: Context) -> Found:
+    by_week = ctx.settings["goals_reviewed_by_week"]
+    for row in sql.goals_never_reviewed(conn, ctx.today.isoformat(), by_week):
+        when = "reached" if row["closure_date"] else "now"
+        yield (
+            row,
+            f"Goal {row['number']} not reviewed by week {by_week} ({when} week {row['days_in'] // 7 + 1}).",
+            f"connector goal review {row['person_id']} {row['number']}{ctx.episode_flag(row)} "
+            "--progress LEVEL",
+        )
+
+
+@rule("signpost-outcome-missing")
+def signpost_outcome_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    weeks = ctx.settings["signpost_outcome_weeks"]
+    for row in sql.signposts_without_outcome(conn, ctx.days_ago(7 * weeks)):
+        yield (
+            row,
+            f"Signpost {row['signpost_id']} ({row['to_text']}, {row['date']}) has no outcome "
+            f"after {weeks} weeks.",
+            f"connector signpost outcome {row['signpost_id']} OUTCOME",
+        )
+
+
+# --- Closure -----------------------------------------------------------------------------------
+
+
+@rule("closure-detail-missing")
+def closure_detail_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.other_closures_without_detail(conn):
+        yield (
+            row,
+            f"Closed on {row['closure_date']} as 'other' with no explanation.",
+            f'connector referral edit {row["person_id"]}{ctx.episode_flag(row)} --closure-detail "TEXT"',
+        )

@@ -1,0 +1,427 @@
+"""`connector check`: every rule on a hand-built record, with the exact person, problem and fix.
+
+Today is pinned to Friday 2026-11-20 (conftest). Each test starts from records that are
+complete and breaks exactly one thing. Records the CLI refuses to create (a visit without
+minutes or location, a contact dated after closure but not marked keep-in-touch, an 'other'
+closure without detail) are made with direct SQL, as if imported or written by an older
+version; the test says so where it does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from conftest import ok, rows, run, snapshot
+
+DETAILS = {
+    "--source": "self",
+    "--age": "70",
+    "--gender": "female",
+    "--ethnicity": "A",
+    "--living": "alone",
+}
+
+
+def refer(name: str, on: str, *, status: str | None = None, leave_out: str = "", **extra) -> int:
+    """A referral with every detail given except the flag named in `leave_out`."""
+    args = ["new-referral", "--name", name, "--referral-date", on, "--json"]
+    for flag, value in DETAILS.items():
+        if flag != leave_out:
+            args += [flag, value]
+    if leave_out != "--no-triggers":
+        args.append("--no-triggers")
+    for flag, value in extra.items():
+        args += [f"--{flag.replace('_', '-')}", value]
+    person = ok(*args).json()["person_id"]
+    if status == "accepted":
+        ok("referral", "accept", str(person), "--date", on)
+    return person
+
+
+def visit(person: int, on: str, *more: str) -> None:
+    ok("visit", "log", str(person), "--kind", "telephone", "--minutes", "20", "--date", on, *more)
+
+
+def skip(person: int, instrument: str, stage: str, on: str, *more: str) -> None:
+    ok("measure", "skip", str(person), instrument, "--stage", stage, "--reason", "declined",
+       "--date", on, *more)  # fmt: skip
+
+
+def supported(name: str, start: str, *, baseline: bool = True) -> int:
+    """Accepted and first seen on `start`, baseline UCLA recorded (as declined) that day."""
+    person = refer(name, start, status="accepted")
+    visit(person, start)
+    if baseline:
+        skip(person, "ucla3", "baseline", start)
+    return person
+
+
+def closed(name: str, start: str, closure: str, *, end: bool = True, **close) -> int:
+    """Supported from `start`, a goal reviewed, closed on `closure` (end UCLA recorded unless
+    `end` is false or the person died)."""
+    person = supported(name, start)
+    ok("goal", "add", str(person), "See my sister", "--domain", "friends", "--date", start)
+    ok("goal", "review", str(person), "1", "--progress", "achieved", "--date", start)
+    ok("close", str(person), "--date", closure, *_flags(close or {"reason": "planned"}))
+    if end and close.get("reason") != "died":
+        skip(person, "ucla3", "end", closure)
+    return person
+
+
+def _flags(values: dict) -> list[str]:
+    return [part for key, value in values.items() for part in (f"--{key}", value)]
+
+
+def problems() -> list[dict]:
+    result = run("check", "--json")
+    assert result.exit_code in (0, 1), result
+    found = result.json()["problems"]
+    assert result.exit_code == (1 if found else 0)
+    return found
+
+
+def only(rule: str) -> list[tuple]:
+    found = problems()
+    assert {p["rule"] for p in found} == {rule}, found
+    return [(p["person_id"], p["episode_id"], p["problem"], p["fix"]) for p in found]
+
+
+def execute(db_path, sql: str, params=()) -> None:
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(sql, params)
+    conn.close()
+
+
+# --- Complete records: silence -----------------------------------------------------------------
+
+
+def test_complete_records_print_nothing_and_exit_0(db_path):
+    supported("Ann Able", "2026-11-16")
+    refer("Ned Notstated", "2026-11-19", source="unknown", age="not-stated", gender="not-stated",
+          ethnicity="Z", living="not-stated", leave_out="--source")  # fmt: skip
+    result = run("check")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert run("check", "--json").json() == {
+        "problems": [],
+        "data_completeness_pct": None,
+        "closed_episodes": 0,
+    }
+
+
+def test_empty_database_is_complete(db_path):
+    result = run("check")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+# --- The person's details ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "flag, rule, problem, fix",
+    [
+        ("--gender", "gender-missing", "Gender not recorded (not even 'not stated').",
+         "connector person edit 1 --gender SLUG"),
+        ("--age", "age-missing", "Age not recorded (no date of birth, no age, not even 'not stated').",
+         "connector person edit 1 --age N"),
+        ("--ethnicity", "ethnicity-missing", "Ethnicity not recorded (not even 'Z not stated').",
+         "connector person edit 1 --ethnicity CODE"),
+        ("--living", "living-missing", "Living arrangement not recorded (not even 'not stated').",
+         "connector person edit 1 --living SLUG"),
+        ("--no-triggers", "triggers-not-asked",
+         "Trigger groups never answered (not even 'none of these').",
+         "connector referral edit 1 --trigger SLUG"),
+    ],
+)  # fmt: skip
+def test_each_unanswered_detail(db_path, flag, rule, problem, fix):
+    refer("Gail Gap", "2026-11-18", leave_out=flag)
+    assert only(rule) == [(1, 1, problem, fix)]
+
+
+def test_a_trigger_group_is_an_answer(db_path):
+    refer("Tess Trigger", "2026-11-18", leave_out="--no-triggers", trigger="bereaved")
+    assert problems() == []
+
+
+# --- Support -----------------------------------------------------------------------------------
+
+
+def test_accepted_30_days_without_support_contact(db_path):
+    late = refer("Al Alone", "2026-10-21", status="accepted")  # 30 days ago
+    refer("Bo Brisk", "2026-10-22", status="accepted")  # 29 days: not yet
+    for person in (1, 2):  # goals are due by week 4 counted from acceptance: set them
+        ok(
+            "goal",
+            "add",
+            str(person),
+            "Get out more",
+            "--domain",
+            "friends",
+            "--date",
+            "2026-10-22",
+        )
+    assert only("no-support-contact") == [
+        (late, 1, "Accepted on 2026-10-21 (30 days ago) with no support contact yet.",
+         "connector visit log 1 --kind KIND --minutes N"),
+    ]  # fmt: skip
+
+
+def test_baseline_ucla_missing_after_the_first_support_contact(db_path):
+    supported("Bea Before", "2026-11-16", baseline=False)
+    supported("Tom Today", "2026-11-20", baseline=False)  # seen today: not yet missing
+    skipped = supported("Sid Skipped", "2026-11-16", baseline=False)
+    skip(skipped, "ucla3", "baseline", "2026-11-16")  # "declined" answers for the stage
+    assert only("baseline-ucla-missing") == [
+        (1, 1, "Baseline UCLA loneliness missing (first support contact 2026-11-16).",
+         "connector ucla score A1 A2 A3 --person 1 --stage baseline"),
+    ]  # fmt: skip
+
+
+def test_baseline_missing_on_a_closed_episode_is_recorded_as_not_collected(db_path):
+    person = refer("Cy Closed", "2026-09-01", status="accepted")
+    visit(person, "2026-09-01")
+    ok("goal", "add", "1", "Walk to the shop", "--domain", "daily-living", "--date", "2026-09-01")
+    ok("goal", "review", "1", "1", "--progress", "some", "--date", "2026-09-01")
+    ok("close", "1", "--reason", "moved", "--date", "2026-09-05")
+    skip(person, "ucla3", "end", "2026-09-05")
+    skip(person, "ucla3", "follow-up", "2026-11-20")
+    assert only("baseline-ucla-missing") == [
+        (1, 1, "Baseline UCLA loneliness missing (first support contact 2026-09-01).",
+         "connector measure skip 1 ucla3 --stage baseline --reason REASON --date 2026-09-05"),
+    ]  # fmt: skip
+
+
+def test_end_measures_missing_after_closure(db_path):
+    # closed 11-10 (10 days ago): can still be asked, for UCLA and the SWEMWBS taken at baseline
+    recent = closed("Rita Recent", "2026-10-01", "2026-11-10", end=False)
+    ok("swemwbs", "score", "3", "3", "3", "3", "3", "3", "3", "--person", str(recent),
+       "--stage", "baseline", "--date", "2026-10-01")  # fmt: skip
+    # closed 10-01 (50 days ago): more than 4 weeks, so record why it was not collected
+    closed("Oscar Older", "2026-08-01", "2026-10-01", end=False)
+    closed("Tina Today", "2026-10-01", "2026-11-20", end=False)  # closed today: not yet
+    closed("Dee Died", "2026-10-01", "2026-11-02", end=False, reason="died")
+    closed("Fred Fine", "2026-10-01", "2026-11-10")
+    assert only("end-measures-missing") == [
+        (1, 1, "End UCLA loneliness missing (closed 2026-11-10).",
+         "connector ucla score A1 A2 A3 --person 1 --stage end"),
+        (1, 1, "End SWEMWBS missing (closed 2026-11-10).",
+         "connector swemwbs score A1 ... A7 --person 1 --stage end"),
+        (2, 2, "End UCLA loneliness missing (closed 2026-10-01).",
+         "connector measure skip 2 ucla3 --stage end --reason REASON --date 2026-10-01"),
+    ]  # fmt: skip
+
+
+def test_follow_up_overdue(db_path):
+    # closed 07-01: window 09-09 .. 10-13, overdue; still recordable until 12-30 (26 weeks)
+    closed("Len Late", "2026-06-01", "2026-07-01")
+    # closed 03-01: overdue since 06-13 and too late to ask (after 08-30): record why not
+    closed("Old Olive", "2026-02-01", "2026-03-01")
+    closed("Win Window", "2026-07-10", "2026-08-10")  # window ends 11-22: not overdue yet
+    closed("Dee Died", "2026-06-01", "2026-07-01", reason="died")
+    done = closed("Dan Done", "2026-06-01", "2026-07-01")
+    skip(done, "ucla3", "follow-up", "2026-09-20")
+    assert only("follow-up-overdue") == [
+        (1, 1, "Follow-up UCLA loneliness overdue (closed 2026-07-01, due by 2026-10-13).",
+         "connector ucla score A1 A2 A3 --person 1 --stage follow-up"),
+        (2, 2, "Follow-up UCLA loneliness overdue (closed 2026-03-01, due by 2026-06-13).",
+         "connector measure skip 2 ucla3 --stage follow-up --reason REASON --date 2026-08-30"),
+    ]  # fmt: skip
+
+
+# --- Contacts the CLI refuses (made by SQL, as if imported or from an older version) -----------
+
+
+def test_contacts_without_minutes(db_path):
+    supported("Mo Minutes", "2026-11-16")
+    for kind in ("face-to-face", "telephone", "video", "message"):
+        execute(db_path, "INSERT INTO contacts (episode_id, date, kind, location, created_at) "
+                "VALUES (1, '2026-11-17', ?, 'home', 'x')", [kind])  # fmt: skip
+    assert only("contact-minutes-missing") == [
+        (1, 1, "Face-to-face contact 2 on 2026-11-17 has no minutes.",
+         "connector visit edit 2 --minutes N"),
+        (1, 1, "Telephone contact 3 on 2026-11-17 has no minutes.",
+         "connector visit edit 3 --minutes N"),
+        (1, 1, "Video contact 4 on 2026-11-17 has no minutes.", "connector visit edit 4 --minutes N"),
+    ]  # fmt: skip
+
+
+def test_face_to_face_without_location(db_path):
+    supported("Lu Location", "2026-11-16")
+    execute(db_path, "INSERT INTO contacts (episode_id, date, kind, minutes, created_at) "
+            "VALUES (1, '2026-11-17', 'face-to-face', 45, 'x')")  # fmt: skip
+    assert only("contact-location-missing") == [
+        (1, 1, "Face-to-face contact 2 on 2026-11-17 has no location.",
+         "connector visit edit 2 --location SLUG"),
+    ]  # fmt: skip
+
+
+def test_contacts_dated_after_closure(db_path):
+    closed("Kit Keep", "2026-11-02", "2026-11-10")
+    visit(1, "2026-11-12", "--after-closure")  # keep-in-touch: fine
+    execute(db_path, "INSERT INTO contacts (episode_id, date, kind, minutes, created_at) "
+            "VALUES (1, '2026-11-13', 'telephone', 5, 'x')")  # fmt: skip
+    assert only("contact-after-closure") == [
+        (1, 1, "Telephone contact 3 on 2026-11-13 is dated after the episode closed (2026-11-10).",
+         "connector visit edit 3 --after-closure"),
+    ]  # fmt: skip
+
+
+# --- Goals and signposts -----------------------------------------------------------------------
+
+
+def test_goals_not_reviewed_by_week_7(db_path):
+    person = supported("Gus Goals", "2026-09-25")  # 56 days: week 9
+    for text in ("Join the choir", "Ring my son", "Bake again"):
+        ok("goal", "add", str(person), text, "--domain", "friends", "--date", "2026-09-26")
+    ok("goal", "review", str(person), "2", "--progress", "some", "--date", "2026-11-01")
+    ok("goal", "drop", str(person), "3", "--date", "2026-11-01")
+    early = supported("Eve Early", "2026-10-03")  # 48 days: week 7, not past it
+    ok("goal", "add", str(early), "Swim", "--domain", "friends", "--date", "2026-10-03")
+    assert only("goal-not-reviewed") == [
+        (1, 1, "Goal 1 not reviewed by week 7 (now week 9).",
+         "connector goal review 1 1 --progress LEVEL"),
+    ]  # fmt: skip
+
+
+def test_goals_not_reviewed_in_a_closed_episode(db_path):
+    person = supported("Cleo Closed", "2026-08-01")
+    ok("goal", "add", str(person), "Go to bingo", "--domain", "friends", "--date", "2026-08-01")
+    ok("close", str(person), "--reason", "planned", "--date", "2026-09-20")  # 50 days: week 8
+    skip(person, "ucla3", "end", "2026-09-20")
+    assert only("goal-not-reviewed") == [
+        (1, 1, "Goal 1 not reviewed by week 7 (reached week 8).",
+         "connector goal review 1 1 --progress LEVEL"),
+    ]  # fmt: skip
+
+
+def test_no_goals_by_week_4(db_path):
+    supported("Nat Nogoals", "2026-10-16")  # 35 days: week 6
+    dropped = supported("Dru Dropped", "2026-10-16")
+    ok("goal", "add", str(dropped), "Garden", "--domain", "home", "--date", "2026-10-16")
+    ok("goal", "drop", str(dropped), "1", "--date", "2026-10-20")
+    supported("Wyn Week4", "2026-10-24")  # 27 days: week 4, not past it
+    assert only("no-goals") == [
+        (1, 1, "No goals set by week 4 (now week 6).",
+         'connector goal add 1 "GOAL IN THEIR WORDS" --domain SLUG'),
+        (2, 2, "No goals set by week 4 (now week 6).",
+         'connector goal add 2 "GOAL IN THEIR WORDS" --domain SLUG'),
+    ]  # fmt: skip
+
+
+def test_signposts_without_outcome_after_4_weeks(db_path):
+    person = supported("Sal Signpost", "2026-10-20")
+    ok("goal", "add", str(person), "Lunch club", "--domain", "friends", "--date", "2026-10-20")
+    for on in ("2026-10-23", "2026-10-24", "2026-10-20"):
+        ok("signpost", "add", str(person), "--to", f"Lunch club {on}", "--category",
+           "third-sector/lunch-club", "--date", on)  # fmt: skip
+    ok("signpost", "outcome", "3", "attended")
+    assert only("signpost-outcome-missing") == [
+        (1, 1, "Signpost 1 (Lunch club 2026-10-23, 2026-10-23) has no outcome after 4 weeks.",
+         "connector signpost outcome 1 OUTCOME"),
+    ]  # fmt: skip
+
+
+# --- Closure -----------------------------------------------------------------------------------
+
+
+def test_other_closure_without_detail(db_path):
+    closed("Otis Other", "2026-11-02", "2026-11-10", reason="other", detail="Went abroad")
+    assert problems() == []
+    # An older version allowed 'other' without detail; the CLI now refuses it.
+    execute(db_path, "UPDATE episodes SET closure_detail = NULL WHERE id = 1")
+    assert only("closure-detail-missing") == [
+        (1, 1, "Closed on 2026-11-10 as 'other' with no explanation.",
+         'connector referral edit 1 --closure-detail "TEXT"'),
+    ]  # fmt: skip
+
+
+# --- Across episodes, output, exit codes, completeness, no writes ------------------------------
+
+
+def test_fix_names_the_episode_when_it_is_not_the_current_one(db_path):
+    closed("Rob Return", "2026-08-01", "2026-09-01", end=False)
+    skip(1, "ucla3", "follow-up", "2026-11-15")
+    ok("new-referral", "--existing", "1", "--name", "Rob Return", "--referral-date", "2026-11-19",
+       "--source", "self", "--age", "71", "--no-triggers")  # fmt: skip
+    assert only("end-measures-missing") == [
+        (1, 1, "End UCLA loneliness missing (closed 2026-09-01).",
+         "connector measure skip 1 ucla3 --stage end --reason REASON --date 2026-09-01 --episode 1"),
+    ]  # fmt: skip
+
+
+def test_text_output_lists_problems_under_each_person(db_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    refer("Gail Gap", "2026-11-18", leave_out="--gender")
+    closed("Kit Keep", "2026-10-01", "2026-11-10", end=False)
+    result = run("check")
+    assert result.exit_code == 1 and result.stderr == ""
+    assert result.stdout.splitlines() == [
+        "Gail Gap (#1)",
+        "  Gender not recorded (not even 'not stated').",
+        "    fix: connector person edit 1 --gender SLUG",
+        "",
+        "Kit Keep (#2)",
+        "  End UCLA loneliness missing (closed 2026-11-10).",
+        "    fix: connector ucla score A1 A2 A3 --person 2 --stage end",
+        "",
+        "2 problems for 2 people:",
+        "       1  gender-missing",
+        "       1  end-measures-missing",
+        # one closed episode (Kit): 8 of 9 fields present (no end UCLA) = 88.9%
+        "Data completeness over 1 closed episodes: 88.9%.",
+    ]
+
+
+def test_json_lists_problems_and_the_completeness_figure(db_path):
+    closed("Ann Able", "2026-09-01", "2026-10-01")  # follow-up not due before 12-10
+    # Ben: closed, no gender, no source (left out), no end UCLA: 6 of 9 fields present
+    ok("new-referral", "--name", "Ben Bare", "--referral-date", "2026-09-01", "--age", "80",
+       "--ethnicity", "A", "--living", "alone", "--no-triggers")  # fmt: skip
+    ok("referral", "accept", "2", "--date", "2026-09-01")
+    visit(2, "2026-09-01")
+    skip(2, "ucla3", "baseline", "2026-09-01")
+    ok("goal", "add", "2", "Walk", "--domain", "friends", "--date", "2026-09-01")
+    ok("goal", "review", "2", "1", "--progress", "none", "--date", "2026-09-01")
+    ok("close", "2", "--reason", "lost-contact", "--date", "2026-10-01")
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    assert result.json() == {
+        "problems": [
+            {"person_id": 2, "episode_id": 2, "rule": "gender-missing",
+             "problem": "Gender not recorded (not even 'not stated').",
+             "fix": "connector person edit 2 --gender SLUG"},
+            {"person_id": 2, "episode_id": 2, "rule": "end-measures-missing",
+             "problem": "End UCLA loneliness missing (closed 2026-10-01).",
+             "fix": "connector measure skip 2 ucla3 --stage end --reason REASON --date 2026-10-01"},
+        ],
+        # (9 + 6) of 18 fields = 83.33...%
+        "data_completeness_pct": 83.3,
+        "closed_episodes": 2,
+    }  # fmt: skip
+
+
+def test_check_never_changes_the_database(db_path):
+    refer("Gail Gap", "2026-11-18", leave_out="--gender")
+    closed("Len Late", "2026-06-01", "2026-07-01", end=False)
+    before = snapshot(db_path)
+    assert run("check").exit_code == 1
+    assert run("check", "--json").exit_code == 1
+    assert snapshot(db_path) == before
+
+
+def test_thresholds_are_settings(db_path):
+    person = supported("Sal Signpost", "2026-10-20")
+    ok("goal", "add", str(person), "Lunch club", "--domain", "friends", "--date", "2026-10-20")
+    ok("signpost", "add", str(person), "--to", "Lunch club", "--category",
+       "third-sector/lunch-club", "--date", "2026-10-30")  # fmt: skip
+    assert problems() == []  # 21 days: within 4 weeks
+    ok("config", "set", "signpost_outcome_weeks", "3")
+    assert [p["rule"] for p in problems()] == ["signpost-outcome-missing"]
+    ok("config", "set", "goals_by_week", "1")
+    ok("goal", "drop", str(person), "1", "--date", "2026-10-21")
+    assert [p["rule"] for p in problems()] == ["no-goals", "signpost-outcome-missing"]
+    assert rows(db_path, "SELECT key, value FROM settings ORDER BY key") == [
+        {"key": "goals_by_week", "value": "1"},
+        {"key": "signpost_outcome_weeks", "value": "3"},
+    ]
