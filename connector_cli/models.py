@@ -233,3 +233,62 @@ class Created(Model):
 
     values: dict[str, int]
     message: str
+
+
+# --- Corrections: only the fields given are changed ----------------------------------------
+
+
+class PersonEdit(Model):
+    name: Text = None
+    dob: Annotated[date | None, _past("date of birth")] = None
+    gender: Annotated[str | None, _code(codes.GENDERS, "gender")] = None
+    ethnicity: Annotated[str | None, _code(codes.ETHNICITIES, "ethnicity code")] = None
+    living: Annotated[str | None, _code(codes.LIVING, "living arrangement")] = None
+    area: Text = None
+    phone: Text = None
+    email: Text = None
+    consent_to_share: bool | None = None
+    risks: Text = None
+    no_known_risks: bool | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> PersonEdit:
+        if "name" in self.model_fields_set and not self.name:
+            raise UserError("A person's name cannot be blank.")
+        if self.risks and self.no_known_risks:
+            raise UserError("Give known risks or --no-known-risks, not both.")
+        return self
+
+
+class EpisodeEdit(Model):
+    source: Annotated[str | None, _code(codes.SOURCES, "referral source")] = None
+    referrer: Text = None
+    reason: Text = None
+    triggers: tuple[str, ...] | None = None
+    no_triggers: bool = False
+    primary_trigger: Annotated[str | None, _code(codes.TRIGGERS, "trigger group")] = None
+    age: int | None = None
+    age_not_stated: bool = False
+    closure_detail: Text = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_triggers(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("triggers"):
+            data = dict(data)
+            data["triggers"] = tuple(
+                dict.fromkeys(
+                    codes.check(codes.TRIGGERS, t, "trigger group") for t in data["triggers"]
+                )
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _rules(self) -> EpisodeEdit:
+        if self.triggers and self.no_triggers:
+            raise UserError("Give trigger groups or --no-triggers, not both.")
+        if self.age is not None and not 16 <= self.age <= 120:
+            raise UserError(f"Age {self.age} is not an adult's age in years (16-120).")
+        if self.age is not None and self.age_not_stated:
+            raise UserError("Give an age or 'not-stated', not both.")
+        return self

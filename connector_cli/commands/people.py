@@ -41,3 +41,84 @@ def show(person: Person, episode: EpisodeOpt = None, as_json: JsonOpt = False) -
 def register(app: typer.Typer) -> None:
     app.command("people")(people)
     app.command("show")(show)
+
+
+def edit_person(
+    person: Person,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    dob: Annotated[
+        str | None,
+        typer.Option(
+            "--dob", metavar="DATE", help="Date of birth (recomputes the age at each referral)."
+        ),
+    ] = None,
+    age: Annotated[
+        str | None,
+        typer.Option(
+            "--age",
+            metavar="N",
+            help="Age at the referral (of the current or --episode), or not-stated.",
+        ),
+    ] = None,
+    gender: Annotated[
+        str | None,
+        typer.Option(
+            "--gender", metavar="SLUG", help="female, male, non-binary, other, not-stated."
+        ),
+    ] = None,
+    ethnicity: Annotated[
+        str | None,
+        typer.Option("--ethnicity", metavar="CODE", help="NHS ethnic category A-Z (Z not stated)."),
+    ] = None,
+    living: Annotated[
+        str | None,
+        typer.Option(
+            "--living",
+            metavar="SLUG",
+            help="alone, partner, family-friends, sheltered, care-home, other, not-stated.",
+        ),
+    ] = None,
+    area: Annotated[str | None, typer.Option("--area")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    consent_to_share: Annotated[
+        bool | None, typer.Option("--consent-to-share/--no-consent-to-share")
+    ] = None,
+    risks: Annotated[
+        str | None, typer.Option("--risks", help="Known risks to a lone worker.")
+    ] = None,
+    no_known_risks: Annotated[bool, typer.Option("--no-known-risks")] = False,
+    episode: EpisodeOpt = None,
+) -> None:
+    """Correct or complete a person's details ("" clears a text field)."""
+    from connector_cli import corrections, pathway, session
+    from connector_cli.commands.referrals import parse_age
+    from connector_cli.models import EpisodeEdit, PersonEdit
+    from connector_cli.store import write
+
+    given = {
+        "name": name,
+        "dob": dob,
+        "gender": gender,
+        "ethnicity": ethnicity,
+        "living": living,
+        "area": area,
+        "phone": phone,
+        "email": email,
+        "consent_to_share": consent_to_share,
+        "risks": risks,
+        "no_known_risks": no_known_risks or None,
+    }
+    edit = PersonEdit(**{k: v for k, v in given.items() if v is not None})
+    age_edit = EpisodeEdit(**parse_age(age)) if age is not None else None
+    conn = session.open_db()
+    with write(conn):
+        person_row, episode_row = pathway.episode_for(conn, person, episode)
+        changed = corrections.edit_person(conn, person_row, edit) if edit.model_fields_set else []
+        if age_edit is not None:
+            changed += corrections.edit_episode(conn, episode_row, age_edit)
+    if not changed:
+        from connector_cli.errors import UserError
+
+        raise UserError("Nothing to change: give at least one detail, e.g. --gender not-stated.")
+    typer.echo(f"Updated {person_row['name']} (#{person_row['id']}): {', '.join(changed)}.")

@@ -11,7 +11,8 @@ from connector_cli.commands._options import JsonOpt, Person
 YesOpt = Annotated[bool, typer.Option("--yes", help="Go ahead without asking.")]
 
 person_app = typer.Typer(
-    help="One person's data: subject access export and erasure.", no_args_is_help=True
+    help="One person's record: correct details, subject access export, erasure.",
+    no_args_is_help=True,
 )
 
 
@@ -162,6 +163,9 @@ def audit(as_json: JsonOpt = False) -> None:
 def register(app: typer.Typer) -> None:
     app.command("backup")(backup)
     app.command("restore")(restore)
+    from connector_cli.commands.people import edit_person
+
+    person_app.command("edit")(edit_person)
     person_app.command("export")(export_person)
     person_app.command("forget")(forget_person)
     app.add_typer(person_app, name="person")

@@ -144,7 +144,7 @@ def new_referral(
         "status": status,
         "status_reason": decline_reason,
     }
-    values.update(_age(age))
+    values.update(parse_age(age))
     if session.interactive(no_input):
         from connector_cli.commands import referral_prompts
 
@@ -172,7 +172,7 @@ def new_referral(
     )
 
 
-def _age(age: str | None) -> dict:
+def parse_age(age: str | None) -> dict:
     from connector_cli.errors import UserError
 
     if age is None:
@@ -240,6 +240,57 @@ def fail(
 ) -> None:
     """Record a failed referral (could not be contacted, wrong details, duplicate)."""
     _decide(person, "failed", date, reason, episode)
+
+
+@referral_app.command("edit")
+def edit(
+    person: Person,
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="SLUG", help="Referral source code.")
+    ] = None,
+    referrer: Annotated[str | None, typer.Option("--referrer")] = None,
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    trigger: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trigger",
+            metavar="SLUG",
+            help="Trigger group (repeatable; replaces the recorded ones).",
+        ),
+    ] = None,
+    no_triggers: Annotated[
+        bool, typer.Option("--no-triggers", help="Asked: in none of the trigger groups.")
+    ] = False,
+    primary_trigger: Annotated[
+        str | None, typer.Option("--primary-trigger", metavar="SLUG")
+    ] = None,
+    closure_detail: Annotated[
+        str | None, typer.Option("--closure-detail", help="Explain a closure.")
+    ] = None,
+    episode: EpisodeOpt = None,
+) -> None:
+    """Correct or complete a referral's details (source, triggers, closure detail...)."""
+    from connector_cli import corrections, pathway, session
+    from connector_cli.models import EpisodeEdit
+    from connector_cli.store import write
+
+    given = {
+        "source": source,
+        "referrer": referrer,
+        "reason": reason,
+        "triggers": tuple(trigger) if trigger else None,
+        "no_triggers": no_triggers or None,
+        "primary_trigger": primary_trigger,
+        "closure_detail": closure_detail,
+    }
+    edit_in = EpisodeEdit(**{k: v for k, v in given.items() if v is not None})
+    conn = session.open_db()
+    with write(conn):
+        person_row, episode_row = pathway.episode_for(conn, person, episode)
+        changed = corrections.edit_episode(conn, episode_row, edit_in)
+    typer.echo(
+        f"Updated {person_row['name']}'s referral (episode {episode_row['id']}): {', '.join(changed)}."
+    )
 
 
 def register(app: typer.Typer) -> None:
