@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
+import sys
 from importlib import import_module
 
 import typer
 from typer.core import TyperGroup
 
-from connector_cli import __version__
+from connector_cli import __version__, startup
 from connector_cli.errors import UserError
+
+startup.use_plain_values()
 
 # Each module in connector_cli/commands registers its commands on the root app.
 COMMAND_MODULES = (
@@ -110,4 +114,7 @@ for _name in COMMAND_MODULES:
 
 def main() -> None:
     os.umask(0o077)  # every file we write (database, backups, exports) is private by default
-    app(prog_name="connector")
+    try:
+        startup.app_for(app, sys.argv[1:])(prog_name="connector")
+    finally:
+        gc.freeze()  # on the way out: spare Python walking every object again at shutdown

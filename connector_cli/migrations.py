@@ -227,7 +227,19 @@ CREATE TABLE secrets (
     )
 
 
-MIGRATIONS = [m001_core, m002_directory_verification, m003_secrets]
+def m004_gap_indexes(db) -> None:
+    """Partial indexes over contacts without minutes or a location, by kind, so `connector
+    check` finds face-to-face visits missing them without reading every contact."""
+    _run(
+        db,
+        """
+CREATE INDEX idx_contacts_no_minutes ON contacts(kind) WHERE minutes IS NULL;
+CREATE INDEX idx_contacts_no_location ON contacts(kind) WHERE location IS NULL
+""",
+    )
+
+
+MIGRATIONS = [m001_core, m002_directory_verification, m003_secrets, m004_gap_indexes]
 
 
 def pending_names(conn: sqlite3.Connection) -> list[str]:

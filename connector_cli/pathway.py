@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from typing import TYPE_CHECKING
 
 from connector_cli.errors import UserError
-from connector_cli.models import (
-    ClosureIn,
-    ContactIn,
-    ConversationIn,
-    GoalIn,
-    GoalReviewIn,
-    ReferralIn,
-    SignpostIn,
-    StatusChange,
-)
 from connector_cli.store import pathway as sql
 from connector_cli.store import people
+
+if TYPE_CHECKING:  # annotations only: `show` must not pay for importing pydantic
+    from connector_cli.models import (
+        ClosureIn,
+        ContactIn,
+        ConversationIn,
+        GoalIn,
+        GoalReviewIn,
+        ReferralIn,
+        SignpostIn,
+        StatusChange,
+    )
 
 MAX_OPEN_GOALS = 3
 

@@ -1,0 +1,180 @@
+"""Start-up stays light: what `connector --help` and a quick score import (tests, not timings;
+the timings are in bench/run.py and docs/speed.md), every command has help text, and the
+shortcuts that keep commands quick (connector_cli/startup.py, render.plain_table) change no
+output."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from connector_cli import startup
+from connector_cli.cli import app
+
+HEAVY = ("questionary", "pydantic", "sqlite_utils", "dateutil")
+
+# Runs main() as the console script does, then reports how it ended and the top-level packages
+# it imported.
+PROBE = """
+import json, sys
+sys.argv = ["connector", *json.loads(sys.argv[1])]
+from connector_cli.cli import main
+code = 0
+try:
+    main()
+except SystemExit as done:
+    code = done.code or 0
+modules = sorted({m.split(".")[0] for m in sys.modules})
+sys.stdout.write("\\nPROBE " + json.dumps({"exit": code, "modules": modules}) + "\\n")
+"""
+
+
+def imported_by(*args: str) -> set[str]:
+    """Top-level packages imported by `connector ARGS` (which must succeed), run afresh."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=60
+    )
+    probe = json.loads(done.stdout[done.stdout.rindex("\nPROBE ") + len("\nPROBE ") :])
+    assert probe["exit"] == 0, done.stdout + done.stderr
+    return set(probe["modules"])
+
+
+def top_level_names() -> list[str]:
+    return [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+
+
+def test_help_imports_none_of_the_heavy_modules():
+    modules = imported_by("--help")
+    assert "typer" in modules  # the probe did run the CLI
+    assert modules.isdisjoint(HEAVY), sorted(modules & set(HEAVY))
+
+
+@pytest.mark.parametrize("name", top_level_names())
+def test_each_commands_help_imports_none_of_the_heavy_modules(name):
+    """Command modules import only typer and the standard library at module level."""
+    modules = imported_by(name, "--help")
+    assert modules.isdisjoint(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_ucla_score_imports_neither_questionary_nor_sqlite_utils():
+    modules = imported_by("ucla", "score", "1", "1", "1")
+    assert "connector_cli" in modules
+    assert "questionary" not in modules
+    assert "sqlite_utils" not in modules
+
+
+def test_ucla_score_and_show_do_not_import_pydantic(db_path):
+    """A speed guard: importing pydantic costs about 80 ms of a 250 ms budget. Typer 0.2x would
+    import it to read any option (startup.use_plain_values avoids that); `show` only reads."""
+    assert "pydantic" not in imported_by("ucla", "score", "1", "1", "1")
+    from conftest import ok
+
+    ok("new-referral", "--name", "Margaret Hughes", "--no-input")
+    assert "pydantic" not in imported_by("--db", str(db_path), "show", "1")
+
+
+def _all_commands(group, path=()):
+    for name, command in group.commands.items():
+        yield (*path, name), command
+        if hasattr(command, "commands"):
+            yield from _all_commands(command, (*path, name))
+
+
+def test_every_command_and_sub_command_has_help_text():
+    root = typer.main.get_command(app)
+    assert (root.help or "").strip()
+    commands = list(_all_commands(root))
+    assert len(commands) > 20
+    missing = [" ".join(path) for path, cmd in commands if not (cmd.help or cmd.short_help)]
+    assert missing == []
+
+
+# --- The shortcuts change nothing --------------------------------------------------------------
+
+SAME_OUTPUT = [
+    [],
+    ["--help"],
+    ["-h"],
+    ["--help", "show"],
+    ["--version"],
+    ["goal"],
+    ["goal", "--help"],
+    ["visit", "log", "--help"],
+    ["nosuch"],
+    ["--db"],
+    ["show"],
+    ["show", "--help"],
+    ["ucla", "score", "1", "x", "1"],
+    ["ucla", "score", "1", "1", "1", "--json"],
+    ["visit", "log", "Nobody", "--minutes", "abc"],
+    ["people"],
+    ["--", "goal", "--help"],
+    ["--db", "--help"],
+]
+
+
+@pytest.mark.parametrize("args", SAME_OUTPUT, ids=lambda args: " ".join(args) or "(none)")
+def test_building_only_the_command_asked_for_changes_no_output(args):
+    whole = CliRunner().invoke(app, args)
+    trimmed = CliRunner().invoke(startup.app_for(app, args), args)
+    assert (trimmed.exit_code, trimmed.stdout, trimmed.stderr) == (
+        whole.exit_code,
+        whole.stdout,
+        whole.stderr,
+    )
+
+
+def test_plain_values_read_as_typers_own_converter_reads_them():
+    from typer._coercion import build_runtime_param, resolve_type_descriptor
+    from typer.models import OptionInfo
+
+    for kind in (int, str, bool):
+        descriptor = resolve_type_descriptor(kind, OptionInfo())
+        typers_own = build_runtime_param(descriptor)
+        for value in ("15", "007", "-3", "0", "abc", "1.5", "", " 7", "x y", True, 12):
+            ok, read = startup._read(kind, value)
+            if ok:
+                expected = typers_own._coerce_value(value, param=None, ctx=None)
+                assert (read, type(read)) == (expected, type(expected)), (kind, value)
+
+
+def test_plain_table_prints_what_rich_prints():
+    from rich.console import Console
+    from rich.table import Table
+
+    from connector_cli.render import plain_table
+
+    rng = random.Random(8)
+    words = ["Jo", "Margaret", "Hughes-Smythe", "Old Town", "none yet", "2026-01-01", "Łukasz"]
+    words += ["王伟", "O'Brien", "a [b]", "10:30", "accepted", ""]
+    printed = 0
+    for _ in range(400):
+        columns = [
+            (rng.choice(["#", "Name", "Area", "Last contact"]), rng.choice(["left", "right"]))
+            for _ in range(rng.randint(1, 6))
+        ]
+        rows = [
+            tuple(" ".join(rng.sample(words, rng.randint(1, 3))).strip() for _ in columns)
+            for _ in range(rng.randint(1, 6))
+        ]
+        width = rng.choice([40, 80, 100])
+        fast = Console(file=io.StringIO(), width=width, highlight=False)
+        if not plain_table(fast, columns, rows):
+            continue
+        printed += 1
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for header, justify in columns:
+            table.add_column(header, justify=justify, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        rich = Console(file=io.StringIO(), width=width, highlight=False)
+        rich.print(table)
+        assert fast.file.getvalue() == rich.file.getvalue(), (columns, rows, width)
+    assert printed > 20  # the rest hold markup or are too wide: Rich prints those
