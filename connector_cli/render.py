@@ -209,14 +209,15 @@ def _contacts(out, episode: dict, limit: int = 8) -> None:
         f"Contacts (last {len(shown)} of {len(contacts)})" if len(contacts) > limit else "Contacts"
     )
     table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
-    for column in ("Date", "Kind", "Min", "By", "Where", "Note"):
-        table.add_column(column, overflow="fold")
+    for column, width in (("Date", 10), ("Kind", 12), ("Min", 3), ("By", 9)):
+        table.add_column(column, no_wrap=True, min_width=width)
+    table.add_column("Where", no_wrap=True, overflow="ellipsis", max_width=18)
+    # One line per contact: a long note is cut short here (show --json has it whole).
+    table.add_column("Note", no_wrap=True, overflow="ellipsis", ratio=1)
     for c in shown:
-        kind = c["kind"] + (" (after closure)" if c["after_closure"] else "")
         where = (c["location"] or "") + (" +journey" if c["journey"] else "")
-        table.add_row(
-            c["date"], kind, str(c["minutes"] or ""), c["delivered_by"], where, c["note"] or ""
-        )
+        note = ("after closure: " if c["after_closure"] else "") + (c["note"] or "")
+        table.add_row(c["date"], c["kind"], str(c["minutes"] or ""), c["delivered_by"], where, note)
     out.print(table)
 
 

@@ -16,7 +16,9 @@ from connector_cli.commands._options import (
     emit,
 )
 
-visit_app = typer.Typer(help="Record contacts: visits, calls, messages.", no_args_is_help=True)
+visit_app = typer.Typer(
+    help="Contacts: log visits, calls and messages; correct one.", no_args_is_help=True
+)
 
 
 def _ask_missing(kind: str | None, minutes: int | None, location: str | None, can_ask: bool):

@@ -17,7 +17,7 @@ from connector_cli.commands._options import (
 )
 
 referral_app = typer.Typer(
-    help="Decide on a pending referral: accept, decline or fail.", no_args_is_help=True
+    help="A referral: accept, decline or fail it; correct its details.", no_args_is_help=True
 )
 
 NOT_STATED = "not-stated"
