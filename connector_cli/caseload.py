@@ -329,7 +329,8 @@ class CheckResult:
 def check(conn: sqlite3.Connection, *, today: date, figure: bool = False) -> CheckResult:
     """Every gap in the records, with the command that fixes each; never writes. The
     completeness figure comes with any problem (or when `figure` asks for it): reports.py
-    defines it, and is only loaded when needed."""
+    defines it, and is only loaded when needed (its pydantic-free form: `check` does not
+    import pydantic)."""
     from connector_cli import checks
 
     with sql.read_snapshot(conn):
@@ -340,8 +341,8 @@ def check(conn: sqlite3.Connection, *, today: date, figure: bool = False) -> Che
         from connector_cli import dates, reports
 
         everything = dates.Period(date(1, 1, 1), today, "all closed episodes")
-        detail = reports.completeness_detail(conn, period=everything)
-    return CheckResult(problems, detail.pct, detail.episodes)
+        episodes, _, pct = reports.completeness_counts(conn, period=everything)
+    return CheckResult(problems, pct, episodes)
 
 
 # --- Settings ----------------------------------------------------------------------------------

@@ -13,13 +13,18 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
+from typing import NamedTuple
 
 from connector_cli.measures_due import END_DAYS_AFTER, FOLLOWUP_LATEST_WEEKS
 from connector_cli.store import caseload as sql
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
+    """One gap. Immutable like a frozen dataclass, but three times quicker to build and left
+    alone by the garbage collector (a tuple of numbers and text): `check` can make tens of
+    thousands of them on a large caseload."""
+
     person_id: int
     name: str
     episode_id: int | None
@@ -69,17 +74,14 @@ def rule(slug: str):
 
 def run_checks(conn: sqlite3.Connection, ctx: Context) -> list[Problem]:
     """Every problem found, grouped by person, then in rule order."""
-    found = []
-    for order, (slug, fn) in enumerate(RULES):
-        for row, problem, fix in fn(conn, ctx):
-            found.append(
-                (
-                    (row["person_id"], order),
-                    Problem(row["person_id"], row["name"], row["episode_id"], slug, problem, fix),
-                )
-            )
-    found.sort(key=lambda pair: pair[0])
-    return [problem for _, problem in found]
+    found: list[Problem] = []
+    for slug, fn in RULES:
+        found.extend(
+            Problem(row["person_id"], row["name"], row["episode_id"], slug, problem, fix)
+            for row, problem, fix in fn(conn, ctx)
+        )
+    found.sort(key=attrgetter("person_id"))  # stable: each person's problems stay in rule order
+    return found
 
 
 # --- The person's details (each has an explicit "not stated") ----------------------------------
@@ -207,16 +209,23 @@ def follow_up_overdue(conn: sqlite3.Connection, ctx: Context) -> Found:
 
     # the window's last day is a fixed number of days after the closure
     after = followup_window(ctx.settings, ctx.today)[1] - ctx.today
+    last_chance = timedelta(weeks=FOLLOWUP_LATEST_WEEKS)
+    by_closure: dict[str, tuple[str, bool, str]] = {}  # many episodes close on the same day
     for row in sql.follow_up_ucla_missing(conn, (ctx.today - after).isoformat()):
-        closed = date.fromisoformat(row["closure_date"])
-        latest = closed + timedelta(weeks=FOLLOWUP_LATEST_WEEKS)
+        closure = row["closure_date"]
+        if closure not in by_closure:
+            closed = date.fromisoformat(closure)
+            latest = closed + last_chance
+            by_closure[closure] = (
+                (closed + after).isoformat(),
+                ctx.today <= latest,
+                latest.isoformat(),
+            )
+        due_by, can_take, latest_day = by_closure[closure]
         yield (
             row,
-            f"Follow-up UCLA loneliness overdue (closed {row['closure_date']}, due by "
-            f"{(closed + after).isoformat()}).",
-            measure_fix(
-                row, ctx, "ucla3", "follow-up", now=ctx.today <= latest, on=latest.isoformat()
-            ),
+            f"Follow-up UCLA loneliness overdue (closed {closure}, due by {due_by}).",
+            measure_fix(row, ctx, "ucla3", "follow-up", now=can_take, on=latest_day),
         )
 
 

@@ -8,6 +8,7 @@ NO_COLOR unset). Names are printed as typed, never interpreted as markup.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +21,39 @@ GAP = "  "
 ANSI = {"bold": "1", "red": "31", "bold red": "1;31", "yellow": "33", "cyan": "36", "dim": "2"}
 
 
+def _plain(text: str, style: str) -> str:
+    return text
+
+
 def _painter() -> Callable[[str, str], str]:
     """paint(text, style) with ANSI codes when Rich would use colour, else the text as is."""
+    if _surely_no_colour():
+        return _plain  # without importing Rich's console (some 15 ms)
     out = console()
     if out.no_color or not out.is_terminal or out.color_system is None:
-        return lambda text, style: text
+        return _plain
     return lambda text, style: f"\x1b[{ANSI[style]}m{text}\x1b[0m" if style else text
+
+
+def _surely_no_colour() -> bool:
+    """True when Rich's Console() would surely print without colour: NO_COLOR set, or stdout
+    not a terminal and not forced to be one (Rich's rules in Console.no_color and
+    Console.is_terminal, in the same order). False means "ask Rich"."""
+    environ = os.environ
+    if environ.get("NO_COLOR", "") != "":
+        return True
+    tty_compatible = environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        return tty_compatible == "0"
+    force_color = environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color == ""
+    out = getattr(sys.stdout, "rich_proxied_file", sys.stdout)
+    isatty = getattr(out, "isatty", None)
+    try:
+        return isatty is None or not isatty()
+    except ValueError:
+        return True
 
 
 def _width() -> int:
@@ -266,6 +294,7 @@ def check(result, *, as_json: bool) -> None:
     if result.complete:
         return
     paint, width = _painter(), _width()
+    plain = paint is _plain
     lines: list[str] = []
     person = None
     for problem in result.problems:
@@ -273,9 +302,15 @@ def check(result, *, as_json: bool) -> None:
             if person is not None:
                 lines.append("")
             person = problem.person_id
-            lines.append(paint(f"{problem.name} (#{problem.person_id})", "bold"))
-        lines.extend(_wrapped(problem.problem, "  ", width))
-        lines.append(paint(f"    fix: {problem.fix}", "cyan"))  # never wrapped: copy and paste it
+            heading = f"{problem.name} (#{person})"
+            lines.append(heading if plain else paint(heading, "bold"))
+        text = problem.problem
+        if len(text) + 2 <= width:  # most problems fit on one line
+            lines.append("  " + text)
+        else:
+            lines.extend(_wrapped(text, "  ", width))
+        fix = "    fix: " + problem.fix  # never wrapped: copy and paste it
+        lines.append(fix if plain else paint(fix, "cyan"))
     lines.append("")
     lines.extend(_summary(result))
     sys.stdout.write("\n".join(lines) + "\n")

@@ -20,10 +20,10 @@ import math
 import re
 import sqlite3
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from connector_cli import codes
 from connector_cli.dates import Period
-from connector_cli.models_reports import Completeness, Figure, Figures, PeriodInfo
 from connector_cli.report_metrics import (
     METRICS,
     ONS4_ITEMS,
@@ -31,6 +31,12 @@ from connector_cli.report_metrics import (
     UCLA_LONELY_FROM,
 )
 from connector_cli.store import reports as store
+
+if TYPE_CHECKING:
+    from connector_cli.models_reports import Completeness, Figure, Figures
+
+# The pydantic models (connector_cli.models_reports) are imported inside the functions that build
+# them: `connector check` uses the completeness figure from here and must not pay for pydantic.
 
 NOT_RECORDED = "not-recorded"
 
@@ -40,10 +46,14 @@ def _params(period: Period) -> dict:
 
 
 def _counts(values: dict[str, int]) -> dict[str, Figure]:
+    from connector_cli.models_reports import Figure
+
     return {name: Figure(value=int(v)) for name, v in values.items()}
 
 
 def _stat(value: float | None, n: int) -> Figure:
+    from connector_cli.models_reports import Figure
+
     return Figure(value=value if n else None, n=n)
 
 
@@ -137,6 +147,8 @@ def goal_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
 def _sd(sum_d2: float | None, mean: float | None, n: int) -> Figure:
     """Sample SD (n - 1) of the changes from their sum of squares and mean; undefined below
     two values."""
+    from connector_cli.models_reports import Figure
+
     if n < 2 or sum_d2 is None or mean is None:
         return Figure(value=None, n=n)
     variance = max(0.0, (sum_d2 - n * mean * mean) / (n - 1))  # max: float noise near 0
@@ -169,6 +181,8 @@ def ucla_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
 
 
 def swemwbs_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
+    from connector_cli.models_reports import Figure
+
     # Metric scores are 2-decimal reals: compare the rounded change, not float noise.
     row = store.paired_change(
         conn,
@@ -187,6 +201,8 @@ def swemwbs_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figur
 
 
 def ons4_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
+    from connector_cli.models_reports import Figure
+
     result: dict[str, Figure] = {}
     for item in ONS4_ITEMS:
         better = "fin < base" if item == "anxiety" else "fin > base"
@@ -211,16 +227,17 @@ def followup_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figu
     )
 
 
-def completeness_detail(
+def completeness_counts(
     conn: sqlite3.Connection,
     *,
     episode_ids: Iterable[int] | None = None,
     period: Period | None = None,
-) -> Completeness:
+) -> tuple[int, dict[str, int], float | None]:
     """Required-field completeness over the given episodes, or over the episodes closed in
-    `period` (give exactly one). Fields: gender, age, ethnicity, living arrangement, referral
-    source, trigger answer, baseline UCLA, end UCLA, closure reason. A "not stated" value or a
-    measure recorded as not collected counts as present."""
+    `period` (give exactly one), as (episodes, {field: episodes with it present}, pct), without
+    pydantic (`connector check` uses it). Fields: gender, age, ethnicity, living arrangement,
+    referral source, trigger answer, baseline UCLA, end UCLA, closure reason. A "not stated"
+    value or a measure recorded as not collected counts as present."""
     if (episode_ids is None) == (period is None):
         raise TypeError("give episode_ids or period")
     if period is not None:
@@ -230,6 +247,19 @@ def completeness_detail(
     present = {field: int(row[field]) for field in store.COMPLETENESS_FIELDS}
     n = int(row["episodes"])
     pct = 100 * sum(present.values()) / (n * len(present)) if n else None
+    return n, present, pct
+
+
+def completeness_detail(
+    conn: sqlite3.Connection,
+    *,
+    episode_ids: Iterable[int] | None = None,
+    period: Period | None = None,
+) -> Completeness:
+    """`completeness_counts` as a model."""
+    from connector_cli.models_reports import Completeness
+
+    n, present, pct = completeness_counts(conn, episode_ids=episode_ids, period=period)
     return Completeness(episodes=n, present=present, pct=pct)
 
 
@@ -241,10 +271,12 @@ def completeness(
 ) -> float | None:
     """`data_completeness_pct`: share (0-100, unrounded) of the nine required fields present
     over the episodes given, or over those closed in `period`; None when there are none."""
-    return completeness_detail(conn, episode_ids=episode_ids, period=period).pct
+    return completeness_counts(conn, episode_ids=episode_ids, period=period)[2]
 
 
 def completeness_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
+    from connector_cli.models_reports import Figure
+
     detail = completeness_detail(conn, period=period)
     return {"data_completeness_pct": Figure(value=detail.pct, n=detail.episodes)}
 
@@ -411,6 +443,8 @@ def build_figures(conn: sqlite3.Connection, *, period: Period) -> Figures:
     """All metrics and breakdowns for the period, read in one snapshot. Besides the export's
     breakdown files it holds what only the report shows: referral source group and signpost
     group totals, and the UCLA bands at baseline and end."""
+    from connector_cli.models_reports import Figures, PeriodInfo
+
     with store.snapshot(conn):
         metrics = metric_figures(conn, period)
         breakdowns = {name: fn(conn, period) for name, fn in BREAKDOWNS.items()}

@@ -425,3 +425,92 @@ def test_thresholds_are_settings(db_path):
         {"key": "goals_by_week", "value": "1"},
         {"key": "signpost_outcome_weeks", "value": "3"},
     ]
+
+
+# --- Speed-minded formulations give the same answers ------------------------------------------
+
+
+def test_end_measures_pair_each_baseline_once_with_ucla_first(db_path):
+    """One problem per questionnaire asked at baseline without its end (however many baseline
+    records it has), UCLA first and then by name; an end without a baseline asks for nothing."""
+    both = closed("Bea Baseline", "2026-10-01", "2026-11-10", end=False)
+    for instrument in ("swemwbs", "ons4"):
+        skip(both, instrument, "baseline", "2026-10-01")
+    # a second baseline record of the same questionnaire, as if imported
+    execute(db_path, "INSERT INTO measures (episode_id, instrument, version, stage, date, "
+            "skipped_reason, created_at) VALUES (1, 'swemwbs', '1', 'baseline', '2026-10-02', "
+            "'declined', 'x')")  # fmt: skip
+    fine = closed("Eli Endonly", "2026-10-01", "2026-11-10")
+    skip(fine, "swemwbs", "end", "2026-11-10")  # an end with no baseline: nothing to pair
+    paired = closed("Pam Paired", "2026-10-01", "2026-11-10")
+    skip(paired, "ons4", "baseline", "2026-10-01")
+    skip(paired, "ons4", "end", "2026-11-10")
+    found = [
+        (p["person_id"], p["problem"]) for p in problems() if p["rule"] == "end-measures-missing"
+    ]
+    assert found == [
+        (1, "End UCLA loneliness missing (closed 2026-11-10)."),
+        (1, "End ONS4 personal wellbeing missing (closed 2026-11-10)."),
+        (1, "End SWEMWBS missing (closed 2026-11-10)."),
+    ]
+
+
+def test_contacts_after_closure_listed_by_contact_number(db_path):
+    """Contacts on the closure day are fine; later ones are listed by contact number, not by
+    date."""
+    closed("Kit Keep", "2026-11-02", "2026-11-10")
+    for day in ("2026-11-10", "2026-11-15", "2026-11-12"):
+        execute(db_path, "INSERT INTO contacts (episode_id, date, kind, minutes, created_at) "
+                "VALUES (1, ?, 'telephone', 5, 'x')", [day])  # fmt: skip
+    assert only("contact-after-closure") == [
+        (1, 1, "Telephone contact 3 on 2026-11-15 is dated after the episode closed (2026-11-10).",
+         "connector visit edit 3 --after-closure"),
+        (1, 1, "Telephone contact 4 on 2026-11-12 is dated after the episode closed (2026-11-10).",
+         "connector visit edit 4 --after-closure"),
+    ]  # fmt: skip
+
+
+def test_colour_only_when_rich_would_use_it(db_path, monkeypatch):
+    """check decides on colour without loading Rich when it surely is off (NO_COLOR, or not a
+    terminal); forced colour still gets Rich's answer."""
+    refer("Gail Gap", "2026-11-18", leave_out="--gender")
+    plain = run("check").stdout
+    assert "\x1b[" not in plain
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "xterm")
+    assert run("check").stdout == plain  # not a terminal
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = run("check").stdout
+    assert coloured.splitlines()[:3] == [
+        "\x1b[1mGail Gap (#1)\x1b[0m",
+        "  Gender not recorded (not even 'not stated').",
+        "\x1b[36m    fix: connector person edit 1 --gender SLUG\x1b[0m",
+    ]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert run("check").stdout == plain
+
+
+PROBE = """
+import sys
+sys.argv = ["connector", *sys.argv[1:]]
+from connector_cli.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print("pydantic" in sys.modules)
+"""
+
+
+def test_check_with_its_completeness_figure_does_not_import_pydantic(db_path):
+    """A speed guard: importing pydantic costs about 0.1 s; the completeness figure comes from
+    reports.completeness_counts, which needs no model."""
+    import subprocess
+    import sys
+
+    closed("Kit Keep", "2026-10-01", "2026-11-10", end=False)
+    for args in (["check"], ["check", "--json"]):
+        done = subprocess.run([sys.executable, "-c", PROBE, "--db", str(db_path), *args],
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert "Data completeness" in done.stdout or "data_completeness_pct" in done.stdout
+        assert done.stdout.splitlines()[-1] == "False", done.stdout + done.stderr
