@@ -48,6 +48,26 @@ def _validation_sentence(error) -> str:
     return f"Invalid value for {field}: {first['msg'].lower()}."
 
 
+STORAGE_PROBLEMS = {
+    "locked": "The database is busy in another window; nothing was saved. Try again.",
+    "busy": "The database is busy in another window; nothing was saved. Try again.",
+    "readonly": "The database file is read-only, so nothing was saved. Check its permissions.",
+    "full": "The disk is full, so nothing was saved. Free some space and try again.",
+    "disk i/o": "The disk could not be read or written (disk I/O error); nothing was saved.",
+    "unable to open": "The database file could not be opened (is the path a folder, or on a "
+    "missing drive?).",
+}
+
+
+def _storage_sentence(error: Exception) -> str:
+    """A problem with the file itself, as a sentence; anything else is a bug and re-raised."""
+    text = str(error).lower()
+    for clue, sentence in STORAGE_PROBLEMS.items():
+        if clue in text:
+            return sentence
+    raise error
+
+
 class ConnectorGroup(TyperGroup):
     def invoke(self, ctx):
         try:
@@ -60,12 +80,10 @@ class ConnectorGroup(TyperGroup):
             raise
         except (KeyboardInterrupt, EOFError):
             raise refuse("Cancelled: nothing was saved.") from None
+        except OverflowError:
+            raise refuse("A number given is far too large; nothing was saved.") from None
         except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
-                raise refuse(
-                    "The database is busy in another window; nothing was saved. Try again."
-                ) from None
-            raise
+            raise refuse(_storage_sentence(error)) from None
         finally:
             from connector_cli.session import close_all
 

@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 
 from connector_cli.errors import UserError
 
-_ISO = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})")
-_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_YEAR_FIRST = re.compile(r"\d{4}\D")
+_ISO = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})", re.ASCII)
+_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_YEAR_FIRST = re.compile(r"\d{4}\D", re.ASCII)
+EARLIEST_YEAR = 1900  # nothing a connector records is older: an earlier year is a typo
 
 
 def today() -> date:
@@ -79,12 +80,15 @@ def parse_date(text: str, *, today: date | None = None, what: str = "date") -> d
     parts = _strict(cleaned)
     if parts is not None:
         try:
-            return date(*parts)
+            found = date(*parts)
         except ValueError:
             raise _invalid(cleaned, what) from None
-    found = _with_dateutil(cleaned) if cleaned else None
+    else:
+        found = _with_dateutil(cleaned) if cleaned and cleaned.isascii() else None
     if found is None:
         raise _invalid(cleaned, what)
+    if found.year < EARLIEST_YEAR:
+        raise UserError(f"The {what} {found.isoformat()} is before {EARLIEST_YEAR}: a typo?")
     return found
 
 
@@ -114,8 +118,8 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-_CALENDAR_Q = re.compile(r"(\d{4})Q(\d)")
-_FINANCIAL_Q = re.compile(r"(\d{4})[-/](\d{2}|\d{4})Q(\d)")
+_CALENDAR_Q = re.compile(r"(\d{4})Q(\d)", re.ASCII)
+_FINANCIAL_Q = re.compile(r"(\d{4})[-/](\d{2}|\d{4})Q(\d)", re.ASCII)
 _QUARTER_HELP = "use 2026Q3 for a calendar quarter or 2026-27Q1 for a financial-year quarter"
 
 

@@ -6,6 +6,7 @@ written here, not as pydantic's multi-line report. Imported lazily: pydantic is 
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Annotated, Any
 
@@ -35,10 +36,20 @@ def _text(value: Any) -> str | None:
     if value is None:
         return None
     cleaned = str(value).strip()
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in cleaned):
+        raise UserError("Text cannot contain control characters (e.g. escape codes).")
     return cleaned or None
 
 
+def _name(value: Any) -> str | None:
+    cleaned = _text(value)
+    if cleaned and ("\n" in cleaned or "\t" in cleaned):
+        raise UserError("A name must be on one line.")
+    return cleaned
+
+
 Text = Annotated[str | None, BeforeValidator(_text)]
+Name = Annotated[str | None, BeforeValidator(_name)]
 
 
 class Model(BaseModel):
@@ -46,7 +57,7 @@ class Model(BaseModel):
 
 
 class ReferralIn(Model):
-    name: Text
+    name: Name
     referral_date: Annotated[date, _past("referral date")]
     source: Annotated[str | None, _code(codes.SOURCES, "referral source")] = None
     referrer: Text = None
@@ -95,6 +106,8 @@ class ReferralIn(Model):
         self._check_age()
         if self.status in ("declined", "failed") and not self.status_reason:
             raise UserError(f"A {self.status} referral needs a reason (--decline-reason).")
+        if self.status_reason and self.status not in ("declined", "failed"):
+            raise UserError("--decline-reason is only for --status declined or failed.")
         if self.risks and self.no_known_risks:
             raise UserError("Give known risks or 'no known risks', not both.")
         return self
@@ -239,7 +252,7 @@ class Created(Model):
 
 
 class PersonEdit(Model):
-    name: Text = None
+    name: Name = None
     dob: Annotated[date | None, _past("date of birth")] = None
     gender: Annotated[str | None, _code(codes.GENDERS, "gender")] = None
     ethnicity: Annotated[str | None, _code(codes.ETHNICITIES, "ethnicity code")] = None
@@ -287,6 +300,8 @@ class EpisodeEdit(Model):
     def _rules(self) -> EpisodeEdit:
         if self.triggers and self.no_triggers:
             raise UserError("Give trigger groups or --no-triggers, not both.")
+        if self.primary_trigger and self.no_triggers:
+            raise UserError("Give a --primary-trigger or --no-triggers, not both.")
         if self.age is not None and not 16 <= self.age <= 120:
             raise UserError(f"Age {self.age} is not an adult's age in years (16-120).")
         if self.age is not None and self.age_not_stated:

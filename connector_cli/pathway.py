@@ -67,6 +67,14 @@ def new_referral(
     }
 
 
+def namesakes(conn: sqlite3.Connection, referral: ReferralIn) -> list[sqlite3.Row]:
+    """Other people with the same name who are not certainly this person (no matching date of
+    birth): a returning person may be about to get a second record."""
+    if _known_person(conn, referral, None) is not None:
+        return []
+    return people.people_named(conn, referral.name)
+
+
 def _known_person(conn, referral: ReferralIn, existing: str | None) -> int | None:
     if existing is not None:
         return people.resolve_person(conn, existing)["id"]

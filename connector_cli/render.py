@@ -66,13 +66,20 @@ def plain_table(out, columns: list[tuple[str, str]], rows: list[tuple[str, ...]]
 _NOT_PLAIN = re.compile(r"[\[:\x01-\x1f\x7f]|^\s|\s$|\s\x00|\x00\s")
 
 
+def _db_name() -> str:
+    """Which file an empty answer came from: an empty list from the wrong file looks like loss."""
+    from connector_cli import session
+
+    return str(session.db_path())
+
+
 def people_table(people: list[dict], *, include_closed: bool) -> None:
     out = console()
     if not people:
         out.print(
-            "No one yet. Add a referral with `connector new-referral`."
+            f"No one yet in {_db_name()}. Add a referral with `connector new-referral`."
             if include_closed
-            else "No open episodes. `connector people --all` lists everyone."
+            else f"No open episodes in {_db_name()}. `connector people --all` lists everyone."
         )
         return
     columns = [
@@ -102,8 +109,19 @@ def people_table(people: list[dict], *, include_closed: bool) -> None:
     for column, justify in columns:
         table.add_column(column, justify=justify, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(_e(cell) for cell in row))
     out.print(table)
+
+
+def _e(text: object) -> str:
+    """User text, printed as typed: '[' in a name or note is not Rich markup."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _person_header(person: dict, episode: dict) -> str:
@@ -111,19 +129,23 @@ def _person_header(person: dict, episode: dict) -> str:
 
     age = episode["age_at_referral"]
     bits = [
-        f"[bold]{person['name']}[/bold] (#{person['id']})",
+        f"[bold]{_e(person['name'])}[/bold] (#{person['id']})",
         f"age {age} at referral"
         if age is not None
         else ("age not stated" if episode["age_not_stated"] else "age not asked"),
-        _label(codes.GENDERS, person["gender"], "gender not asked"),
+        "gender: " + _label(codes.GENDERS, person["gender"]),
         "living: " + _label(codes.LIVING, person["living"]),
         "ethnicity: " + _label(codes.ETHNICITIES, person["ethnicity"]),
     ]
     if person["area"]:
-        bits.append(person["area"])
-    contact = [x for x in (person["phone"], person["email"]) if x]
+        bits.append(_e(person["area"]))
+    contact = [_e(x) for x in (person["phone"], person["email"]) if x]
     consent = {None: "not asked", 1: "yes", 0: "no"}[person["consent_to_share"]]
-    risks = person["risks"] or ("none known" if person["no_known_risks"] else "not asked")
+    risks = (
+        _e(person["risks"])
+        if person["risks"]
+        else ("none known" if person["no_known_risks"] else "not asked")
+    )
     return (
         " · ".join(bits)
         + "\n"
@@ -135,17 +157,25 @@ def _episode_line(episode: dict) -> str:
     from connector_cli import codes
 
     source = _label(codes.SOURCES, episode["source"], "source not asked")
-    line = f"Episode {episode['id']} · referred {episode['referral_date']} by {source} · {episode['status']}"
+    line = f"Episode {episode['id']} · referred {episode['referral_date']} by {source}"
+    line += f" · {episode['status']}"
     if episode["status_date"] and episode["status"] != "pending":
         line += f" {episode['status_date']}"
     if episode["status_reason"]:
-        line += f" ({episode['status_reason']})"
+        line += f" ({_e(episode['status_reason'])})"
     if episode["closure_date"]:
-        line += f" · closed {episode['closure_date']} ({_label(codes.CLOSURE_REASONS, episode['closure_reason'])})"
+        reason = _label(codes.CLOSURE_REASONS, episode["closure_reason"])
+        detail = f": {_e(episode['closure_detail'])}" if episode["closure_detail"] else ""
+        line += f" · closed {episode['closure_date']} ({reason}{detail})"
+    if episode["referrer"] or episode["reason"]:
+        line += "\nReferred by " + (_e(episode["referrer"]) if episode["referrer"] else "?")
+        line += f": {_e(episode['reason'])}" if episode["reason"] else ""
     if episode["week"] is not None:
         weeks = episode["support_weeks"]
         over = " [bold red](beyond planned support)[/bold red]" if episode["week"] > weeks else ""
-        line += f"\nWeek {episode['week']} of {weeks}{over} · {episode['support_contacts']} support contacts, {episode['support_minutes']} min"
+        contacts = _plural(episode["support_contacts"], "support contact")
+        line += f"\nWeek {episode['week']} of {weeks}{over} · {contacts}, "
+        line += f"{episode['support_minutes']} min"
     return line
 
 
@@ -163,6 +193,17 @@ def _triggers_line(episode: dict) -> str:
     return "Life events: " + ", ".join(names)
 
 
+WHAT_MATTERS_SHORT = {
+    "matters-most": "Matters most",
+    "would-like-to": "Would like to",
+    "used-to-enjoy": "Used to enjoy",
+    "who-matters": "Who matters",
+    "barriers": "In the way",
+    "barriers-note": "More on that",
+    "strengths": "Good at",
+}
+
+
 def _what_matters(out, episode: dict) -> None:
     from connector_cli import codes
 
@@ -177,7 +218,7 @@ def _what_matters(out, episode: dict) -> None:
     for key, answer in sorted(latest["answers"].items(), key=lambda kv: order.index(kv[0])):
         if key == "barriers":
             answer = ", ".join(_label(codes.BARRIERS, b) for b in answer.split(";"))
-        out.print(f"  {key}: {answer}", soft_wrap=False, overflow="fold")
+        out.print(f"  [dim]{WHAT_MATTERS_SHORT.get(key, key)}:[/dim] {_e(answer)}")
 
 
 def _goals(out, episode: dict) -> None:
@@ -194,7 +235,7 @@ def _goals(out, episode: dict) -> None:
             state = f"{_label(codes.GOAL_PROGRESS, g['progress']).lower()} ({g['reviewed']})"
         else:
             state = "not reviewed yet"
-        out.print(f"  {g['number']}. {g['text']} [dim]\\[{g['domain']}][/dim] - {state}")
+        out.print(f"  {g['number']}. {_e(g['text'])} [dim]({g['domain']})[/dim] - {state}")
 
 
 def _contacts(out, episode: dict, limit: int = 8) -> None:
@@ -209,29 +250,44 @@ def _contacts(out, episode: dict, limit: int = 8) -> None:
         f"Contacts (last {len(shown)} of {len(contacts)})" if len(contacts) > limit else "Contacts"
     )
     table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
-    for column, width in (("Date", 10), ("Kind", 12), ("Min", 3), ("By", 9)):
+    table.add_column("No.", justify="right", no_wrap=True)
+    for column, width in (("Date", 10), ("Kind", 12), ("Min", 3)):
         table.add_column(column, no_wrap=True, min_width=width)
-    table.add_column("Where", no_wrap=True, overflow="ellipsis", max_width=18)
-    # One line per contact: a long note is cut short here (show --json has it whole).
-    table.add_column("Note", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("By, where", overflow="fold", max_width=20)
+    # Notes wrap rather than being cut: they are the connector's own record.
+    table.add_column("Note", overflow="fold", ratio=1, min_width=12)
     for c in shown:
+        by = "volunteer" + (f" {c['volunteer']}" if c["volunteer"] else "")
+        who = by if c["delivered_by"] == "volunteer" else ""
         where = (c["location"] or "") + (" +journey" if c["journey"] else "")
-        note = ("after closure: " if c["after_closure"] else "") + (c["note"] or "")
-        table.add_row(c["date"], c["kind"], str(c["minutes"] or ""), c["delivered_by"], where, note)
+        note = ("(after closure) " if c["after_closure"] else "") + (c["note"] or "")
+        table.add_row(
+            str(c["id"]),
+            c["date"],
+            c["kind"],
+            str(c["minutes"] or ""),
+            _e(", ".join(x for x in (who, where) if x)),
+            _e(note),
+        )
     out.print(table)
 
 
 def _signposts(out, episode: dict) -> None:
+    from connector_cli import codes
+
     if not episode["signposts"]:
         return
-    out.print("[bold]Signposts[/bold]")
+    out.print("[bold]Signposts[/bold] (No. for `connector signpost outcome`)")
     for s in episode["signposts"]:
         category = s["category_group"] + (f"/{s['category_sub']}" if s["category_sub"] else "")
-        went = " (went along)" if s["accompanied"] else ""
-        outcome = s["outcome"] or "[yellow]outcome not recorded[/yellow]"
-        out.print(
-            f"  {s['id']}. {s['date']} {s['to_text']} [dim]{category}[/dim]{went} - {outcome}"
+        went = ", went along" if s["accompanied"] else ""
+        outcome = (
+            _label(codes.SIGNPOST_OUTCOMES, s["outcome"]).lower()
+            if s["outcome"]
+            else "[yellow]outcome not recorded[/yellow]"
         )
+        out.print(f"  {s['id']}. {s['date']} {_e(s['to_text'])} [dim]({category}{went})[/dim]")
+        out.print(f"      {outcome}")
 
 
 def _measures(out, episode: dict) -> None:
@@ -253,7 +309,9 @@ def person_story(story: dict) -> None:
     _measures(out, episode)
     if story["other_episodes"]:
         earlier = ", ".join(
-            f"{e['id']} ({e['referral_date']}, {e['status']}{', closed ' + e['closure_date'] if e['closure_date'] else ''})"
+            f"{e['id']} ({e['referral_date']}, {e['status']}"
+            + (f", closed {e['closure_date']}" if e["closure_date"] else "")
+            + ")"
             for e in story["other_episodes"]
         )
         out.print(f"Other episodes: {earlier}")

@@ -19,6 +19,32 @@ def caseload(db_path):
 
 
 CASES = {
+    "huge person number": (["show", "99999999999999999999"], "No person number"),
+    "huge episode number": (
+        ["show", "Ann Lee", "--episode", "99999999999999999999"],
+        "far too large",
+    ),
+    "unicode digits as age": (["new-referral", "--name", "Zoe", "--age", "²"], "Invalid age"),
+    "arabic-indic date": (
+        ["visit", "log", "Ann Lee", "--kind", "message", "--date", "٢٠٢٦-١١-٠١"],
+        "Invalid date",
+    ),
+    "year 1": (["new-referral", "--name", "Zoe", "--referral-date", "0001-01-01"], "before 1900"),
+    "escape codes in a name": (["new-referral", "--name", "Tab\x1b[31mRED"], "control characters"),
+    "newline in a name": (["new-referral", "--name", "Two\nLines"], "one line"),
+    "decline reason on accepted": (
+        ["new-referral", "--name", "Zoe", "--status", "accepted", "--decline-reason", "x"],
+        "only for --status declined",
+    ),
+    "primary trigger and none": (
+        ["referral", "edit", "Ann Lee", "--primary-trigger", "health", "--no-triggers"],
+        "not both",
+    ),
+    "dob and age in person edit": (
+        ["person", "edit", "Ann Lee", "--dob", "1950-01-01", "--age", "70"],
+        "not both",
+    ),
+    "empty --db": (["--db", "", "people"], "--db needs a file name"),
     "bad date format": (
         [
             "visit",
@@ -216,3 +242,41 @@ def test_refused_cleanly_and_nothing_written(db_path, args, message):
 
 def test_at_least_twenty_kinds_of_bad_input():
     assert len(CASES) >= 20
+
+
+def test_markup_in_text_is_printed_as_typed(db_path):
+    ok("new-referral", "--name", "Mary Jones [nee Smith] [/]", "--area", "[bold]Docks[/bold]")
+    ok("goal", "add", "Mary", "Try [red]bingo[/red]", "--domain", "friends")
+    assert "Mary Jones [nee Smith] [/]" in ok("people").stdout
+    shown = ok("show", "Mary").stdout
+    assert "Mary Jones [nee Smith] [/]" in shown and "[bold]Docks[/bold]" in shown
+    assert "Try [red]bingo[/red]" in shown
+
+
+def test_names_match_case_insensitively_in_any_alphabet(db_path):
+    ok("new-referral", "--name", "Zoë Ørsted")
+    assert "Zoë Ørsted" in ok("show", "ZOË").stdout
+    assert "Zoë Ørsted" in ok("show", "ørsted").stdout
+
+
+def test_another_programs_database_is_left_alone(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.close()
+    result = run("--db", str(other), "people")
+    assert result.exit_code == 1 and "another program's database" in result.stderr
+    conn = sqlite3.connect(other)
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    conn.close()
+    assert names == ["recipes"]
+
+
+def test_demo_never_writes_into_the_default_records(tmp_path, monkeypatch):
+    monkeypatch.delenv("CONNECTOR_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    result = run("demo", "--quiet")
+    assert result.exit_code == 1 and "--db demo.db" in result.stderr
+    assert not (tmp_path / "xdg" / "connector" / "connector.db").exists()

@@ -295,3 +295,16 @@ def test_week_of_support(days_after, week):
     start = date(2026, 1, 5)
     on = date.fromordinal(start.toordinal() + days_after)
     assert week_of_support(start, on) == week
+
+
+def test_years_before_1900_are_refused_as_typos():
+    with pytest.raises(UserError, match="before 1900"):
+        parse_date("0001-01-01")
+    with pytest.raises(UserError, match="before 1900"):
+        parse_date("01/01/1850")
+    assert parse_date("01/01/1900") == date(1900, 1, 1)
+
+
+def test_only_ascii_digits_make_a_date():
+    with pytest.raises(UserError, match="Invalid date"):
+        parse_date("٢٠٢٦-١١-٠١")

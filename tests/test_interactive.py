@@ -23,7 +23,7 @@ def test_new_referral_form(db_path, monkeypatch):
     keys = [
         "Margaret Hughes",
         ENTER,  # name
-        ENTER,  # referral date: default today
+        ENTER,  # referral date: blank for today
         "GP",
         ENTER,  # source: type to filter -> NHS - GP
         "Dr Patel",
@@ -41,15 +41,19 @@ def test_new_referral_form(db_path, monkeypatch):
         ENTER,  # main reason: second listed (health)
         "78",
         ENTER,  # age
-        ENTER,  # gender: first (female)
+        DOWN,
+        ENTER,  # gender: female (below "not asked yet")
         "White British",
         ENTER,  # ethnicity: filtered
-        ENTER,  # living: first (alone)
+        DOWN,
+        ENTER,  # living: alone
         "Riverside",
         ENTER,
         ENTER,
         ENTER,  # area, phone blank, email blank
+        DOWN,
         ENTER,  # consent: yes
+        DOWN,
         ENTER,  # risks: none known
         ENTER,  # status: pending
         ENTER,  # confirm save (default yes)
@@ -74,24 +78,45 @@ def test_new_referral_form(db_path, monkeypatch):
     assert [t["trigger"] for t in triggers] == ["bereaved", "health"]
 
 
-def test_flags_are_not_asked_again(db_path, monkeypatch):
+def test_a_hurried_enter_records_not_asked(db_path, monkeypatch):
     keys = [
-        ENTER,  # referral date: today
-        SPACE,
-        ENTER,  # triggers: only the first listed (young parent) -> becomes the primary
-        ENTER,  # age: blank, skip
-        ENTER,  # ethnicity: first (White British)
-        ENTER,  # living: first
+        "Kay",
         ENTER,
-        ENTER,  # phone, email blank
-        DOWN,
-        DOWN,
-        ENTER,  # consent: skip
-        DOWN,
-        DOWN,
-        ENTER,  # risks: skip
+        ENTER,  # name, referral date today
+        ENTER,  # source: "not asked yet" is first
+        ENTER,
+        ENTER,  # referrer, reason blank
+        ENTER,  # life events: nothing ticked = not asked
+        ENTER,  # age blank
+        ENTER,
+        ENTER,
+        ENTER,  # gender, ethnicity, living: not asked
+        ENTER,
+        ENTER,
+        ENTER,  # area, phone, email blank
+        ENTER,
+        ENTER,  # consent, risks: not asked
+        ENTER,  # decision: pending
         ENTER,  # confirm
     ]
+    result = interactive(monkeypatch, "new-referral", keys=keys)
+    assert result.exit_code == 0, result
+    [person] = rows(
+        db_path, "SELECT gender, ethnicity, living, consent_to_share, no_known_risks FROM people"
+    )
+    assert person == {
+        "gender": None,
+        "ethnicity": None,
+        "living": None,
+        "consent_to_share": None,
+        "no_known_risks": 0,
+    }
+    [episode] = rows(db_path, "SELECT source, triggers_answered, status FROM episodes")
+    assert episode == {"source": None, "triggers_answered": 0, "status": "pending"}
+
+
+def test_flags_given_nothing_is_asked(db_path, monkeypatch):
+    # A flag always wins, and with the one needed value (the name) given there is no form.
     result = interactive(
         monkeypatch,
         "new-referral",
@@ -99,27 +124,37 @@ def test_flags_are_not_asked_again(db_path, monkeypatch):
         "Kay",
         "--source",
         "self",
-        "--referrer",
-        "Herself",
-        "--reason",
-        "New to the area",
-        "--gender",
-        "female",
-        "--area",
-        "Docks",
         "--status",
         "accepted",
-        keys=keys,
+        keys=[],
     )
     assert result.exit_code == 0, result
-    [episode] = rows(db_path, "SELECT primary_trigger, age_at_referral, status FROM episodes")
-    assert episode == {
-        "primary_trigger": "young-parent",
-        "age_at_referral": None,
-        "status": "accepted",
-    }
-    [person] = rows(db_path, "SELECT consent_to_share, no_known_risks, risks FROM people")
-    assert person == {"consent_to_share": None, "no_known_risks": 0, "risks": None}
+    [episode] = rows(db_path, "SELECT source, status FROM episodes")
+    assert episode == {"source": "self", "status": "accepted"}
+
+
+def test_a_known_name_asks_whether_it_is_the_same_person(db_path, monkeypatch):
+    ok("new-referral", "--name", "Joan Price", "--area", "Docks", "--referral-date", "2026-01-05")
+    ok("referral", "fail", "Joan", "--reason", "No answer", "--date", "2026-01-20")
+    result = interactive(
+        monkeypatch, "new-referral", "--name", "Joan Price", keys=[ENTER]
+    )  # yes: #1
+    assert result.exit_code == 0, result
+    assert len(rows(db_path, "SELECT * FROM people")) == 1
+    assert rows(db_path, "SELECT previous_episode_id FROM episodes WHERE id = 2") == [
+        {"previous_episode_id": 1}
+    ]
+    result = interactive(
+        monkeypatch, "new-referral", "--name", "Joan Price", "--existing", "1", keys=[]
+    )
+    assert result.exit_code == 1 and "open referral" in result.stderr
+
+
+def test_a_known_name_without_a_terminal_is_a_new_person_with_a_note(db_path):
+    ok("new-referral", "--name", "Joan Price")
+    result = ok("new-referral", "--name", "Joan Price")
+    assert "also the name of #1" in result.stderr
+    assert len(rows(db_path, "SELECT * FROM people")) == 2
 
 
 def test_bad_date_is_caught_at_its_question(db_path, monkeypatch):
@@ -141,12 +176,10 @@ def test_ctrl_c_mid_form_saves_nothing(db_path, monkeypatch):
 
 
 def test_declining_the_confirmation_saves_nothing(db_path, monkeypatch):
-    keys = ["n"]  # confirm: no
+    keys = ["Kay", ENTER, "n"]  # name, then confirm: no
     result = interactive(
         monkeypatch,
         "new-referral",
-        "--name",
-        "Kay",
         "--referral-date",
         "today",
         "--source",

@@ -257,7 +257,7 @@ def test_close_and_contact_after_closure(db_path, margaret):
         {"date": "2026-11-20", "after_closure": 1},
     ]
     shown = ok("show", margaret).stdout
-    assert "1 support contacts, 20 min" in shown  # keep-in-touch does not inflate the figures
+    assert "1 support contact, 20 min" in shown  # keep-in-touch does not inflate the figures
     assert "after closure" in shown
 
 

@@ -43,7 +43,7 @@ def _ask_missing(kind: str | None, minutes: int | None, location: str | None, ca
 def _check_minutes(text: str) -> None:
     from connector_cli.errors import UserError
 
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise UserError("Minutes must be a whole number, 1 or more.")
 
 

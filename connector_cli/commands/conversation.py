@@ -81,8 +81,8 @@ def what_matters(
     answers = _parse_answers(answer or [])
     conn = session.open_db()
     person_row, episode_row = pathway.episode_for(conn, person, episode)
-    if session.interactive(no_input):
-        answers = _ask(answers)
+    if not answers and session.interactive(no_input):
+        answers = _ask(answers)  # the guided conversation, when no --answer was given
     conversation = ConversationIn(date=day_or_today(date), answers=answers)
     with write(conn):
         pathway.record_conversation(conn, episode_row, conversation)

@@ -23,6 +23,7 @@ def demo(
     from connector_cli.demo import build_demo
     from connector_cli.store import write
 
+    _refuse_default_location(session.db_path())
     conn = session.open_db()
     with write(conn):
         counts = build_demo(conn, people=people, seed=seed)
@@ -31,6 +32,18 @@ def demo(
         from connector_cli.commands.caseload import caseload
 
         caseload()
+
+
+def _refuse_default_location(path) -> None:
+    """Invented people must never mix with real records: the demo needs a file of its own."""
+    from connector_cli.errors import UserError
+    from connector_cli.store import default_path
+
+    if path.resolve() == default_path().resolve():
+        raise UserError(
+            "The demo invents people, so it will not write into your own records: "
+            "give it a file of its own, e.g. `connector --db demo.db demo`."
+        )
 
 
 def register(app: typer.Typer) -> None:

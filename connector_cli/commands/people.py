@@ -109,6 +109,10 @@ def edit_person(
         "risks": risks,
         "no_known_risks": no_known_risks or None,
     }
+    if dob is not None and age is not None:
+        from connector_cli.errors import UserError
+
+        raise UserError("Give --dob or --age, not both (the age comes from the date of birth).")
     edit = PersonEdit(**{k: v for k, v in given.items() if v is not None})
     age_edit = EpisodeEdit(**parse_age(age)) if age is not None else None
     conn = session.open_db()

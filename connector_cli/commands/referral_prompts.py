@@ -5,7 +5,7 @@ from __future__ import annotations
 from connector_cli import codes, dates, prompts
 from connector_cli.errors import UserError
 
-SKIP = ""
+SKIP = "-"
 SKIP_LABEL = "(not asked yet - skip)"
 NONE_OF_THESE = "none"
 
@@ -13,8 +13,10 @@ NONE_OF_THESE = "none"
 def _pick(message: str, code_list, *, allow_skip: bool = True, show_slug: bool = False):
     choices = [(c.slug, f"{c.slug}  {c.label}" if show_slug else c.label) for c in code_list]
     if allow_skip:
-        choices.append((SKIP, SKIP_LABEL))
-    return prompts.select(message, choices) or None
+        # First, so a hurried Enter records "not asked" rather than a false answer.
+        choices.insert(0, (SKIP, SKIP_LABEL))
+    answer = prompts.select(message, choices)
+    return None if answer == SKIP else answer
 
 
 def _ask_triggers(values: dict) -> None:
@@ -22,10 +24,13 @@ def _ask_triggers(values: dict) -> None:
         (c.slug, f"{c.label} ({c.definition})" if c.definition else c.label) for c in codes.TRIGGERS
     ]
     choices.append((NONE_OF_THESE, "None of these"))
-    picked = prompts.checkbox("Life events that apply (space to tick, enter when done):", choices)
+    picked = prompts.checkbox(
+        "Life events that apply (space to tick, enter when done; nothing ticked = not asked yet):",
+        choices,
+    )
+    while NONE_OF_THESE in picked and len(picked) > 1:
+        picked = prompts.checkbox("'None of these' cannot go with a group; tick again:", choices)
     if NONE_OF_THESE in picked:
-        if len(picked) > 1:
-            raise UserError("'None of these' cannot be ticked with a trigger group.")
         values["no_triggers"] = True
         return
     values["triggers"] = tuple(picked)
@@ -44,21 +49,30 @@ def _ask_age(values: dict) -> None:
         return
     if answer.casefold() == "not-stated":
         values["age_not_stated"] = True
-    elif answer.isdigit():
+    elif answer.isascii() and answer.isdigit():
         values["age"] = int(answer)
     else:
         values["dob"] = answer
 
 
 def _check_age(answer: str) -> None:
-    if answer.casefold() != "not-stated" and not answer.isdigit():
-        dates.parse_past_date(answer, what="date of birth")
+    """Checked at the question, so a typo does not cost the whole form."""
+    from connector_cli.models import years_between
+
+    if answer.casefold() == "not-stated":
+        return
+    if answer.isascii() and answer.isdigit():
+        age = int(answer)
+    else:
+        age = years_between(dates.parse_past_date(answer, what="date of birth"), dates.today())
+    if not 16 <= age <= 120:
+        raise UserError(f"Age {age} is not an adult's age in years (16-120).")
 
 
 def _ask_risks(values: dict) -> None:
     choice = prompts.select(
         "Known risks to a lone worker?",
-        [("none", "No known risks"), ("some", "Yes - describe them"), (SKIP, SKIP_LABEL)],
+        [(SKIP, SKIP_LABEL), ("none", "No known risks"), ("some", "Yes - describe them")],
     )
     if choice == "none":
         values["no_known_risks"] = True
@@ -78,8 +92,9 @@ def ask_missing(values: dict) -> dict:
     if not values["name"]:
         values["name"] = prompts.text("Name:", required=True)
     if not values["referral_date"]:
-        values["referral_date"] = prompts.text(
-            "Referral date:", default="today", required=True, check=dates.parse_past_date
+        values["referral_date"] = (
+            prompts.text("Referral date (blank for today):", check=dates.parse_past_date)
+            or dates.today().isoformat()
         )
     if not values["source"]:
         values["source"] = _pick("Referral source (type to filter):", codes.SOURCES)
@@ -109,7 +124,7 @@ def ask_missing(values: dict) -> dict:
             values[key] = prompts.text(question)
     if values["consent_to_share"] is None:
         answer = prompts.select(
-            "Consent to share information?", [("yes", "Yes"), ("no", "No"), (SKIP, SKIP_LABEL)]
+            "Consent to share information?", [(SKIP, SKIP_LABEL), ("yes", "Yes"), ("no", "No")]
         )
         values["consent_to_share"] = {"yes": True, "no": False}.get(answer)
     if not (values["risks"] or values["no_known_risks"]):
@@ -119,3 +134,18 @@ def ask_missing(values: dict) -> dict:
     if not prompts.confirm(f"Save this referral for {values['name']}?"):
         raise KeyboardInterrupt
     return values
+
+
+def ask_same_person(namesakes) -> int | None:
+    """A known name: is this one of them coming back? Returns their number, or None for new."""
+    choices = [(str(p["id"]), f"Yes: #{p['id']} {p['name']}" + _describe(p)) for p in namesakes]
+    choices.append(("", "No: a different person with the same name"))
+    answer = prompts.select(
+        f"{namesakes[0]['name']} is already known. Is this the same person?", choices
+    )
+    return int(answer) if answer else None
+
+
+def _describe(person) -> str:
+    bits = [b for b in (person["area"], f"born {person['dob']}" if person["dob"] else None) if b]
+    return f" ({', '.join(bits)})" if bits else ""

@@ -145,18 +145,26 @@ def new_referral(
         "status_reason": decline_reason,
     }
     values.update(parse_age(age))
-    if session.interactive(no_input):
+    can_ask = session.interactive(no_input)
+    if not name:
+        # The guided form: only when the one needed value is missing (a flag always wins).
+        if not can_ask:
+            from connector_cli.prompts import missing
+
+            raise missing("--name", "the person's name")
         from connector_cli.commands import referral_prompts
 
         values = referral_prompts.ask_missing(values)
-    elif not name:
-        from connector_cli.prompts import missing
-
-        raise missing("--name", "the person's name")
     values["referral_date"] = values["referral_date"] or day_or_today(None)
     values["status"] = values["status"] or "pending"
     referral = ReferralIn(**values)
     conn = session.open_db()
+    namesakes = [] if existing else pathway.namesakes(conn, referral)
+    if namesakes and can_ask:
+        from connector_cli.commands import referral_prompts
+
+        existing = referral_prompts.ask_same_person(namesakes)
+        namesakes = []
     with write(conn):
         made = pathway.new_referral(conn, referral, existing=existing)
     again = (
@@ -170,6 +178,13 @@ def new_referral(
         f"Saved referral for {referral.name}: person {made['person_id']}, "
         f"episode {made['episode_id']}{again}, {referral.status}.",
     )
+    if namesakes:
+        listed = ", ".join(f"#{p['id']}" for p in namesakes)
+        typer.echo(
+            f"Note: {referral.name} is also the name of {listed}. If this is the same person, "
+            f"record returning people with --existing N (ask for help with a duplicate).",
+            err=True,
+        )
 
 
 def parse_age(age: str | None) -> dict:
@@ -179,7 +194,7 @@ def parse_age(age: str | None) -> dict:
         return {"age": None, "age_not_stated": False}
     if age.strip().casefold() == NOT_STATED:
         return {"age": None, "age_not_stated": True}
-    if not age.strip().isdigit():
+    if not (age.strip().isascii() and age.strip().isdigit()):
         raise UserError(f"Invalid age '{age}': give whole years (e.g. 74) or not-stated.")
     return {"age": int(age), "age_not_stated": False}
 

@@ -26,6 +26,10 @@ def default_path() -> Path:
 
 def resolve_path(option: str | None) -> Path:
     """--db wins, then $CONNECTOR_DB, then the default location."""
+    if option is not None and not option.strip():
+        from connector_cli.errors import UserError
+
+        raise UserError("--db needs a file name, e.g. --db demo.db.")
     chosen = option or os.environ.get("CONNECTOR_DB")
     return Path(chosen).expanduser() if chosen else default_path()
 
@@ -65,11 +69,23 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        _refuse_foreign(conn, path)
         apply_migrations(conn)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as error:
         raise UserError(f"Cannot open {path} as a connector database: {error}.") from None
     return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Never add our tables to another program's database."""
+    from connector_cli.errors import UserError
+
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if names and "_sqlite_migrations" not in names:
+        raise UserError(
+            f"{path} is another program's database, not connector's; give a new file name."
+        )
 
 
 @contextlib.contextmanager

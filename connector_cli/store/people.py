@@ -15,15 +15,15 @@ def resolve_person(conn: sqlite3.Connection, text: str) -> sqlite3.Row:
     if not wanted:
         raise UserError("Say who: give a person's number or part of their name.")
     number = wanted.lstrip("#")
-    if number.isdigit():
-        row = conn.execute("SELECT * FROM people WHERE id = ?", [int(number)]).fetchone()
-        if row is None:
+    if number.isascii() and number.isdigit():
+        found = (
+            int(number) < 2**63
+            and conn.execute("SELECT * FROM people WHERE id = ?", [int(number)]).fetchone()
+        )
+        if not found:
             raise UserError(f"No person number {number}. See `connector people --all`.")
-        return row
-    pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    matches = conn.execute(
-        "SELECT * FROM people WHERE name LIKE ? ESCAPE '\\' ORDER BY name, id", [pattern]
-    ).fetchall()
+        return found
+    matches = _name_matches(conn, wanted)
     if not matches:
         raise UserError(f"No person matches '{wanted}'. See `connector people --all`.")
     exact = [row for row in matches if row["name"].casefold() == wanted.casefold()]
@@ -40,6 +40,21 @@ def resolve_person(conn: sqlite3.Connection, text: str) -> sqlite3.Row:
             f"'{wanted}' matches {len(matches)} people: {listed}{more}. Use the number."
         )
     return matches[0]
+
+
+def _name_matches(conn: sqlite3.Connection, fragment: str) -> list[sqlite3.Row]:
+    """Case-insensitive for every alphabet: SQLite's LIKE folds ASCII only, so a fragment with
+    other letters ('ZOË') is compared in Python; an ASCII one is narrowed by LIKE first."""
+    wanted = fragment.casefold()
+    if fragment.isascii():
+        escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = conn.execute(
+            "SELECT * FROM people WHERE name LIKE ? ESCAPE '\\' ORDER BY name, id",
+            ["%" + escaped + "%"],
+        ).fetchall()
+    else:
+        rows = conn.execute("SELECT * FROM people ORDER BY name, id").fetchall()
+    return [row for row in rows if wanted in row["name"].casefold()]
 
 
 def people_named(conn: sqlite3.Connection, name: str) -> list[sqlite3.Row]:
