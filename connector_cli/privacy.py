@@ -59,6 +59,7 @@ class Backup:
     seconds: float
     tables: dict[str, int]
     pruned: list[Path] = field(default_factory=list)
+    audit_problem: str | None = None  # why the audit entry could not be written, if it was not
 
     @property
     def records(self) -> int:
@@ -115,15 +116,18 @@ def backup(
     done = Backup(target, target.stat().st_size, time.perf_counter() - started, counts)
     if keep is not None:
         done.pruned = prune_backups(target.parent, keep)
-    with write(conn):
-        record(
-            conn,
-            "backup",
-            file=target.name,
-            records=done.records,
-            pruned=len(done.pruned),
-            **key_counts(counts),
-        )
+    try:
+        with write(conn):
+            record(
+                conn,
+                "backup",
+                file=target.name,
+                records=done.records,
+                pruned=len(done.pruned),
+                **key_counts(counts),
+            )
+    except sqlite3.Error as error:  # e.g. a read-only database: the backup itself is complete
+        done.audit_problem = str(error)
     return done
 
 
@@ -206,6 +210,54 @@ def set_aside(db_file: Path) -> Path | None:
     return aside
 
 
+def people_in(db_file: Path) -> int | None:
+    """People in the database file now, or None if there is none or it cannot be read."""
+    if not db_file.is_file():
+        return None
+    try:
+        conn = store.open_read_only(db_file)
+        try:
+            return store.people_count(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+def shrink_warning(candidate: Candidate, *, current: int | None) -> str | None:
+    """A warning when the backup holds far fewer people (under half) than the database now."""
+    incoming = candidate.tables.get("people", 0)
+    if current is None or current == 0 or incoming * 2 >= current:
+        return None
+    return (
+        f"The backup holds {incoming} {'person' if incoming == 1 else 'people'}; "
+        f"the current database holds {current}."
+    )
+
+
+def _prepare_incoming(incoming: Path, source: Path) -> None:
+    """Upgrade the copy to the current schema and check it is whole, before it goes live."""
+    from connector_cli.store import connect
+
+    refusal = f"{source} is incomplete or cannot be upgraded"
+    try:
+        conn = connect(incoming, create=False)
+    except UserError as error:
+        detail = str(error).partition(" connector database: ")[2].rstrip(".") or str(error)
+        raise UserError(f"{refusal} ({detail}); not restored.") from None
+    try:
+        missing = store.missing_schema(conn)
+        problem = store.integrity_problem(conn)
+    except sqlite3.Error as error:
+        raise UserError(f"{refusal} ({error}); not restored.") from None
+    finally:
+        conn.close()
+    if missing:
+        raise UserError(f"{refusal} (missing {', '.join(missing[:3])}); not restored.")
+    if problem:
+        raise UserError(f"{source} is damaged (integrity check: {problem}); not restored.")
+
+
 @dataclass
 class Restore:
     source: Path
@@ -221,7 +273,9 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
         raise UserError("That is the database in use; give a backup file.")
     _private_folder(db_file.parent)
     incoming = db_file.with_name(f".{db_file.name}.restoring")
-    incoming.unlink(missing_ok=True)
+    leftovers = [Path(f"{incoming}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+    for part in leftovers:
+        part.unlink(missing_ok=True)
     try:
         source = store.open_read_only(candidate.path)
         try:
@@ -229,11 +283,13 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
         finally:
             source.close()
         _verify_copy(incoming, counts)
+        _prepare_incoming(incoming, candidate.path)  # the live database is untouched until here
         aside = set_aside(db_file)
         os.replace(incoming, db_file)
     finally:
-        incoming.unlink(missing_ok=True)
-    conn = connect(db_file)  # upgrades an older backup to the current schema
+        for part in leftovers:
+            part.unlink(missing_ok=True)
+    conn = connect(db_file)  # already upgraded and checked above
     try:
         with write(conn):
             record(
@@ -361,6 +417,18 @@ def forget_person(conn: sqlite3.Connection, *, person_id: int) -> Erasure:
 # --- Retention -----------------------------------------------------------------------------------
 
 
+MAX_RETENTION_YEARS = 100
+
+
+def retention_cutoff(today: date, older_than: int) -> date:
+    """The day `older_than` years before today; refuses periods no scheme could mean."""
+    if not 1 <= older_than <= MAX_RETENTION_YEARS:
+        raise UserError(
+            f"--older-than must be a whole number of years from 1 to {MAX_RETENTION_YEARS}."
+        )
+    return years_before(today, older_than)
+
+
 def years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -370,9 +438,7 @@ def years_before(day: date, years: int) -> date:
 
 def retention_due(conn: sqlite3.Connection, *, older_than: int, today: date) -> list[dict]:
     """Episodes closed, declined or failed more than `older_than` years before today."""
-    if older_than < 1:
-        raise UserError("--older-than must be a whole number of years, at least 1.")
-    due = store.closed_episodes_before(conn, years_before(today, older_than).isoformat())
+    due = store.closed_episodes_before(conn, retention_cutoff(today, older_than).isoformat())
     per_person: dict[int, int] = {}
     for row in due:
         per_person[row["person_id"]] = per_person.get(row["person_id"], 0) + 1

@@ -247,6 +247,48 @@ def test_backup_without_a_database_is_refused(db_path):
     assert not db_path.exists()
 
 
+def test_backup_of_a_read_only_database_still_succeeds_without_its_audit_entry(db_path, tmp_path):
+    from connector_cli import privacy
+    from connector_cli.store import privacy as store
+
+    add_person(db_path, "Margaret Zebedee")
+    before = snapshot(db_path)
+    conn = store.open_read_only(db_path)  # what a read-only file gives connector
+    try:
+        done = privacy.backup(conn, db_file=db_path, path=str(tmp_path / "copy.db"), keep=None)
+    finally:
+        conn.close()
+
+    assert "readonly" in done.audit_problem
+    assert done.path == tmp_path / "copy.db" and done.tables["people"] == 1
+    assert table_counts(done.path) == table_counts(db_path)  # the backup itself is complete
+    assert snapshot(db_path) == before
+
+
+def test_backup_command_on_an_unwritable_file_warns_and_exits_0(db_path, tmp_path):
+    import subprocess
+
+    add_person(db_path, "Margaret Zebedee")
+    ok("audit")
+    if subprocess.run(["chattr", "+i", db_path], capture_output=True).returncode != 0:
+        import pytest
+
+        pytest.skip("cannot make the file immutable here")
+    try:
+        result = run("backup", tmp_path / "copy.db")
+    finally:
+        subprocess.run(["chattr", "-i", db_path], check=True)
+
+    assert result.exit_code == 0, result
+    assert f"to {tmp_path / 'copy.db'}" in result.stdout
+    assert "audit entry could not be written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert [r["name"] for r in rows(tmp_path / "copy.db", "SELECT name FROM people")] == [
+        "Margaret Zebedee"
+    ]
+    assert audit_rows(db_path) == []
+
+
 # --- restore ---------------------------------------------------------------------------------
 
 
@@ -316,6 +358,46 @@ def test_restore_refuses_truncated_foreign_and_non_database_files(db_path, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["data", "truncated.db", "other-app.db", "shopping.txt"]
     )  # a look at a file leaves no -wal/-shm litter
+
+
+def _only_migrations_table(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE _sqlite_migrations (migration_set TEXT, name TEXT, applied_at)")
+        conn.execute("INSERT INTO _sqlite_migrations VALUES ('connector', 'm001_core', 'x')")
+    conn.close()
+
+
+def test_restore_refuses_an_incomplete_database_before_touching_the_live_one(db_path, tmp_path):
+    add_person(db_path, "Margaret Zebedee")
+    partial = tmp_path / "partial.db"
+    _only_migrations_table(partial)
+    backup = Path(ok("backup", "--json").json()["path"])
+    with sqlite3.connect(backup) as conn:  # upgrades fine but a whole table is missing
+        conn.execute("DROP TABLE gaps")
+    conn.close()
+    before = snapshot(db_path)
+
+    refused("restore", partial, "--yes", contains="incomplete")
+    refused("restore", backup, "--yes", contains="missing table gaps")
+
+    assert snapshot(db_path) == before
+    assert not [p for p in db_path.parent.iterdir() if "restor" in p.name]
+    assert "Margaret Zebedee" in ok("people", "--all").stdout  # the live database still works
+
+
+def test_restore_warns_when_the_backup_holds_far_fewer_people(db_path):
+    ok("audit")
+    empty = Path(ok("backup", "--json").json()["path"])
+    for name in ("Margaret Zebedee", "Arthur Pennington", "Cath Lowe"):
+        add_person(db_path, name)
+    some = Path(ok("backup", "--json").json()["path"])
+    add_person(db_path, "Dev Patel")
+
+    assert "Warning" not in ok("restore", some, "--yes").stderr  # 3 of 4: not far fewer
+    result = ok("restore", empty, "--yes")
+
+    assert "The backup holds 0 people; the current database holds 3." in result.stderr
+    assert rows(db_path, "SELECT * FROM people") == []
 
 
 def test_restore_asks_first(db_path, monkeypatch):
@@ -637,6 +719,9 @@ def test_retention_needs_a_period_and_confirmation(db_path):
     refused("retention", "--older-than", "0", contains="greater than or equal to 1")
     refused("retention", "--older-than", "six", contains="valid integer")
     refused("retention", "--older-than", "6", "--erase", contains="give --yes")
+    refused("retention", "--older-than", "3000", contains="from 1 to 100")
+    refused("retention", "--older-than", "101", "--erase", "--yes", contains="from 1 to 100")
+    ok("retention", "--older-than", "100")
 
     assert snapshot(db_path) == before
 

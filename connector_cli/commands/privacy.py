@@ -55,6 +55,12 @@ def backup(
         raise UserError(f"No database at {db_file} yet: nothing to back up.")
     done = privacy.backup(session.open_db(), db_file=db_file, path=path, keep=keep)
     render_privacy.backup_done(done, as_json=as_json)
+    if done.audit_problem:  # the copy is complete and verified; only the log entry is missing
+        typer.echo(
+            f"Warning: the backup is fine, but its audit entry could not be written "
+            f"({done.audit_problem}).",
+            err=True,
+        )
 
 
 def restore(
@@ -69,6 +75,9 @@ def restore(
     candidate = privacy.check_restorable(Path(path).expanduser())
     db_file = session.db_path()
     held = render_privacy.counts_text(privacy.key_counts(candidate.tables))
+    warning = privacy.shrink_warning(candidate, current=privacy.people_in(db_file))
+    if warning:
+        typer.echo(f"Warning: {warning}", err=True)
     _confirm(
         f"Replace the database at {db_file} with {candidate.path} ({held})? "
         "The current one is kept aside.",
@@ -136,8 +145,8 @@ def retention(
     """List episodes past the retention period; with --erase --yes, erase them securely."""
     from connector_cli import dates, privacy, render_privacy, session
 
+    cutoff = privacy.retention_cutoff(dates.today(), older_than).isoformat()
     conn = session.open_db()
-    cutoff = privacy.years_before(dates.today(), older_than).isoformat()
     due = privacy.retention_due(conn, older_than=older_than, today=dates.today())
     if not erase or not due:
         render_privacy.retention_list(due, older_than=older_than, cutoff=cutoff, as_json=as_json)

@@ -86,6 +86,38 @@ def copy_database(source: sqlite3.Connection, target: Path) -> dict[str, int]:
     return counts
 
 
+def people_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM people").fetchone()[0]
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+
+
+def missing_schema(conn: sqlite3.Connection) -> list[str]:
+    """Tables (or table.columns) of the current schema that `conn`'s database lacks.
+
+    The current schema is built fresh in memory from the migrations, so the check does not
+    depend on the database being replaced (there may be none).
+    """
+    from connector_cli.migrations import apply_migrations
+
+    reference = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        apply_migrations(reference)
+        expected = {name: _columns(reference, name) for name in table_names(reference)}
+    finally:
+        reference.close()
+    have = set(table_names(conn))
+    missing = []
+    for table, columns in expected.items():
+        if table not in have:
+            missing.append(f"table {table}")
+        else:
+            missing += [f"{table}.{c}" for c in sorted(columns - _columns(conn, table))]
+    return missing
+
+
 def open_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
 
