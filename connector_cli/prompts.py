@@ -101,3 +101,14 @@ def autocomplete(message: str, choices: Sequence[str]) -> str:
     return questionary.autocomplete(
         message, choices=list(choices), match_middle=True, style=_style()
     ).unsafe_ask()
+
+
+def code(value, flag: str, code_list, question: str, *, can_ask: bool, what: str):
+    """A code from a flag, else picked from its list at a terminal, else an error naming the flag."""
+    return require(
+        value,
+        flag,
+        lambda: select(question, [(c.slug, c.label) for c in code_list]),
+        can_ask=can_ask,
+        what=what,
+    )

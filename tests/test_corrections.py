@@ -22,7 +22,7 @@ def problems(rule: str) -> list[dict]:
 
 def test_person_edit_fills_the_gaps_check_reports(db_path, ann):
     fixes = {p["fix"] for p in run("check", "--json").json()["problems"]}
-    assert "connector person edit 1 --gender SLUG" in fixes
+    assert any(f.startswith("connector person edit 1 --gender ") for f in fixes)
     ok("person", "edit", ann, "--gender", "not-stated", "--ethnicity", "z", "--living", "alone")
     ok("person", "edit", ann, "--age", "not-stated")
     [person] = rows(db_path, "SELECT gender, ethnicity, living FROM people")
@@ -104,11 +104,12 @@ def test_visit_edit_mends_contacts_made_outside_the_rules(db_path, ann):
     conn.commit()
     conn.close()
     fixes = {p["fix"] for p in run("check", "--json").json()["problems"]}
-    assert {
-        "connector visit edit 2 --minutes N",
-        "connector visit edit 2 --location SLUG",
+    for start in (
+        "connector visit edit 2 --minutes ",
+        "connector visit edit 2 --location ",
         "connector visit edit 3 --after-closure",
-    } <= fixes
+    ):
+        assert any(f.startswith(start) for f in fixes), start
     ok("visit", "edit", "2", "--minutes", "60", "--location", "home")
     ok("visit", "edit", "3", "--after-closure")
     stored = rows(

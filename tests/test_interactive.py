@@ -276,3 +276,24 @@ def test_visit_log_asks_kind_minutes_and_place(db_path, monkeypatch, accepted):
     assert result.exit_code == 0, result
     [contact] = rows(db_path, "SELECT kind, minutes, location FROM contacts")
     assert contact == {"kind": "face-to-face", "minutes": 45, "location": "community-venue"}
+
+
+def test_goal_review_and_outcome_are_asked_for_at_a_terminal(db_path, monkeypatch, accepted):
+    result = interactive(monkeypatch, "goal", "add", "Margaret", "Go to bingo", keys=[ENTER])
+    assert result.exit_code == 0, result  # domain: the first, "friends"
+    result = interactive(monkeypatch, "goal", "review", "Margaret", "1", keys=[DOWN, ENTER])
+    assert result.exit_code == 0 and "made a lot of progress" in result.stdout
+    ok("signpost", "add", "Margaret", "--to", "Bingo", "--category", "other")
+    result = interactive(monkeypatch, "signpost", "outcome", "1", keys=[ENTER])
+    assert result.exit_code == 0 and "attended" in result.stdout
+    assert rows(db_path, "SELECT domain FROM goals") == [{"domain": "friends"}]
+    assert rows(db_path, "SELECT progress FROM goal_reviews") == [{"progress": "a-lot"}]
+    assert rows(db_path, "SELECT outcome FROM signposts") == [{"outcome": "attended"}]
+
+
+def test_without_a_terminal_the_missing_value_is_named(db_path, accepted):
+    assert "--domain" in run("goal", "add", "Margaret", "Go to bingo").stderr
+    ok("goal", "add", "Margaret", "Go to bingo", "--domain", "friends")
+    assert "--progress" in run("goal", "review", "Margaret", "1").stderr
+    ok("signpost", "add", "Margaret", "--to", "Bingo", "--category", "other")
+    assert "OUTCOME" in run("signpost", "outcome", "1").stderr

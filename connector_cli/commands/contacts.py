@@ -16,6 +16,15 @@ from connector_cli.commands._options import (
     emit,
 )
 
+LOGGED = {
+    "face-to-face": "a visit with",
+    "telephone": "a phone call with",
+    "video": "a video call with",
+    "message": "a message with",
+    "about": "a call or message about",
+    "attempt": "an attempt to reach",
+}
+
 visit_app = typer.Typer(
     help="Contacts: log visits, calls and messages; correct one.", no_args_is_help=True
 )
@@ -122,7 +131,8 @@ def log(
     emit(
         as_json,
         {"contact_id": contact_id},
-        f"Logged {contact.kind} with {person_row['name']} on {contact.date}{length}.",
+        f"Logged {LOGGED[contact.kind]} {person_row['name']} on {contact.date}{length} "
+        f"(contact {contact_id}).",
     )
 
 
@@ -157,7 +167,7 @@ def edit(
     with write(conn):
         row = corrections.edit_contact(conn, contact_id, changes)
     typer.echo(
-        f"Updated contact {contact_id} ({row['kind']} on {row['date']}): {', '.join(sorted(changes))}."
+        f"Updated contact {contact_id} ({row['kind']} on {row['date']}): {', '.join(sorted(changes)).replace('_', ' ')}."
     )
 
 

@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from connector_cli.commands._options import DateOpt, EpisodeOpt, JsonOpt, Person, day_or_today, emit
+from connector_cli.commands._options import (
+    DateOpt,
+    EpisodeOpt,
+    JsonOpt,
+    NoInputOpt,
+    Person,
+    day_or_today,
+    emit,
+)
 
 goal_app = typer.Typer(
     help="The person's top three goals: add, review progress, drop.", no_args_is_help=True
@@ -23,22 +31,31 @@ def add(
         str, typer.Argument(metavar="TEXT", help="The goal in the person's own words.")
     ],
     domain: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--domain",
             metavar="SLUG",
             help="friends, social-networks, daily-living, paperwork, services, home, safety, caring, other.",
         ),
-    ],
+    ] = None,
     date: DateOpt = None,
     episode: EpisodeOpt = None,
+    no_input: NoInputOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a goal (at most three open at once)."""
-    from connector_cli import pathway, session
+    from connector_cli import codes, pathway, prompts, session
     from connector_cli.models import GoalIn
     from connector_cli.store import write
 
+    domain = prompts.code(
+        domain,
+        "--domain",
+        codes.GOAL_DOMAINS,
+        "What is the goal about?",
+        can_ask=session.interactive(no_input),
+        what="goal domain",
+    )
     goal = GoalIn(text=text, domain=domain, date=day_or_today(date))
     conn = session.open_db()
     with write(conn):
@@ -56,23 +73,34 @@ def review(
     person: Person,
     number: Number,
     progress: Annotated[
-        str, typer.Option("--progress", metavar="LEVEL", help="achieved, a-lot, some or none.")
-    ],
+        str | None,
+        typer.Option("--progress", metavar="LEVEL", help="achieved, a-lot, some or none."),
+    ] = None,
     date: DateOpt = None,
     note: Annotated[str | None, typer.Option("--note", help="A short note.")] = None,
     episode: EpisodeOpt = None,
+    no_input: NoInputOpt = False,
 ) -> None:
     """Record progress on a goal."""
-    from connector_cli import pathway, session
+    from connector_cli import codes, pathway, prompts, session
     from connector_cli.models import GoalReviewIn
     from connector_cli.store import write
 
+    progress = prompts.code(
+        progress,
+        "--progress",
+        codes.GOAL_PROGRESS,
+        f"Progress on goal {number}:",
+        can_ask=session.interactive(no_input),
+        what="progress",
+    )
     review_in = GoalReviewIn(progress=progress, date=day_or_today(date), note=note)
     conn = session.open_db()
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
         pathway.review_goal(conn, episode_row, number, review_in)
-    typer.echo(f"Goal {number} for {person_row['name']}: {review_in.progress}.")
+    label = codes.label(codes.GOAL_PROGRESS, review_in.progress).lower()
+    typer.echo(f"Goal {number} for {person_row['name']}: {label}.")
 
 
 @goal_app.command("drop")

@@ -125,4 +125,6 @@ def edit_person(
         from connector_cli.errors import UserError
 
         raise UserError("Nothing to change: give at least one detail, e.g. --gender not-stated.")
-    typer.echo(f"Updated {person_row['name']} (#{person_row['id']}): {', '.join(changed)}.")
+    typer.echo(
+        f"Updated {person_row['name']} (#{person_row['id']}): {', '.join(changed).replace('_', ' ')}."
+    )

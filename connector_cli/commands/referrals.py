@@ -304,7 +304,7 @@ def edit(
         person_row, episode_row = pathway.episode_for(conn, person, episode)
         changed = corrections.edit_episode(conn, episode_row, edit_in)
     typer.echo(
-        f"Updated {person_row['name']}'s referral (episode {episode_row['id']}): {', '.join(changed)}."
+        f"Updated {person_row['name']}'s referral (episode {episode_row['id']}): {', '.join(changed).replace('_', ' ')}."
     )
 
 

@@ -125,26 +125,36 @@ def _ask_missing(to: str | None, category: str | None, can_ask: bool) -> tuple[s
 @signpost_app.command("outcome")
 def outcome(
     signpost_id: Annotated[
-        int, typer.Argument(metavar="SIGNPOST_ID", help="The signpost's number.")
+        int, typer.Argument(metavar="SIGNPOST_ID", help="The signpost's number (show lists them).")
     ],
     result: Annotated[
-        str,
+        str | None,
         typer.Argument(
             metavar="OUTCOME", help="attended, still-attending, did-not-attend or not-known."
         ),
-    ],
+    ] = None,
     date: DateOpt = None,
+    no_input: NoInputOpt = False,
 ) -> None:
     """Record what happened to a signpost."""
-    from connector_cli import codes, pathway, session
+    from connector_cli import codes, pathway, prompts, session
     from connector_cli.store import write
 
+    result = prompts.code(
+        result,
+        "OUTCOME (e.g. attended)",
+        codes.SIGNPOST_OUTCOMES,
+        "What happened?",
+        can_ask=session.interactive(no_input),
+        what="outcome",
+    )
     slug = codes.check(codes.SIGNPOST_OUTCOMES, result, "signpost outcome")
     day = day_or_today(date)
     conn = session.open_db()
     with write(conn):
         row = pathway.signpost_outcome(conn, signpost_id, slug, day)
-    typer.echo(f"Signpost {signpost_id} ({row['to_text']}): {slug}.")
+    label = codes.label(codes.SIGNPOST_OUTCOMES, slug).lower()
+    typer.echo(f"Signpost {signpost_id} ({row['to_text']}): {label}.")
 
 
 def register(app: typer.Typer) -> None:
