@@ -47,7 +47,7 @@ def test_a_connectors_week_runs_as_written(db_path, tmp_path, monkeypatch):
         # `check` exits 1 when it finds gaps: that is its job, not a failure.
         allowed = (0, 1) if args[0] == "check" else (0,)
         assert result.exit_code in allowed, (args, result)
-    assert (tmp_path / "q3-figures" / "summary.csv").exists()
+    assert (tmp_path / "q4-figures" / "summary.csv").exists()
 
 
 def _all_command_paths() -> list[str]:
