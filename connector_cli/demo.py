@@ -169,6 +169,7 @@ class Demo:
         self.conn, self.rng, self.today, self.span = conn, random.Random(seed), today, span_days
         self.shape = shape
         self.counts = Counts()
+        self.born: set[tuple[str, object]] = set()
         from connector_cli.measures import record_measure, skip_measure
 
         self.record_measure, self.skip_measure = record_measure, skip_measure
@@ -187,6 +188,10 @@ class Demo:
             (rng.randint(18, 24), rng.randint(25, 64), rng.randint(65, 97), rng.randint(65, 97))
         )
         referral = self._referral(name, referred, age, number, gender=gender)
+        if referral.dob and (name, referral.dob) in self.born:
+            # Same name, same birthday: the rules would (rightly) take them for one person.
+            referral = referral.model_copy(update={"dob": None, "age": age})
+        self.born.add((name, referral.dob))
         made = pathway.new_referral(self.conn, referral)
         self.counts.people += 1
         self._episode(made["episode_id"], referred)
