@@ -380,6 +380,10 @@ def read_csv(path: Path) -> list[EntryIn]:
             records = list(enumerate(reader, start=2))
     except FileNotFoundError:
         raise UserError(f"No file at {path}.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder; give the CSV file inside it.") from None
+    except PermissionError:
+        raise UserError(f"No permission to read {path}.") from None
     except (UnicodeDecodeError, csv.Error) as error:
         raise UserError(f"Cannot read {path.name} as a UTF-8 CSV file: {error}.") from None
     entries = []

@@ -280,3 +280,8 @@ def test_demo_never_writes_into_the_default_records(tmp_path, monkeypatch):
     result = run("demo", "--quiet")
     assert result.exit_code == 1 and "--db demo.db" in result.stderr
     assert not (tmp_path / "xdg" / "connector" / "connector.db").exists()
+
+
+def test_importing_a_folder_is_refused(db_path, tmp_path):
+    result = run("directory", "import", str(tmp_path))
+    assert result.exit_code == 1 and "is a folder" in result.stderr
