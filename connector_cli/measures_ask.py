@@ -3,7 +3,6 @@ asks for. Only called when a person is at a terminal (session.interactive)."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import textwrap
 from collections.abc import Callable
@@ -14,6 +13,23 @@ import typer
 from connector_cli import surveys
 from connector_cli.measures import prepare_measure, prepare_skip
 from connector_cli.measures_due import END_DAYS_AFTER, due_measures
+from connector_cli.measures_view import text_width, wrap
+
+LONG_LIST = 8  # prompts.select lets a longer list be filtered by typing, and says so
+HINTS = {False: "(Use arrow keys)", True: "(Use arrow keys, type to filter)"}
+
+
+def question(text: str, choices: int) -> str:
+    """A question fitted to the terminal after questionary's "? ", its continuation lines
+    under the first, leaving room on the last line for the hint questionary adds (and, once
+    answered, the answer): otherwise the terminal breaks the line mid-word."""
+    width = text_width() - 2
+    fill = {"width": width, "break_long_words": False, "break_on_hyphens": False}
+    lines = textwrap.wrap(text, **fill)
+    room = width - len(HINTS[choices > LONG_LIST]) - 1
+    if lines and len(lines[-1]) > room:
+        lines[-1:] = textwrap.wrap(lines[-1], **{**fill, "width": max(20, room)})
+    return "\n  ".join(lines)
 
 
 def ask_answers(instrument_id: str, *, ask_extra: bool = True) -> tuple[list[int], dict]:
@@ -22,23 +38,24 @@ def ask_answers(instrument_id: str, *, ask_extra: bool = True) -> tuple[list[int
     from connector_cli import prompts
 
     instrument = surveys.get_instrument(instrument_id)
-    width = min(100, shutil.get_terminal_size().columns) - 1
     # On stderr, beside the questions: stdout carries only the result (and --json stays clean).
     for text in (instrument.title, instrument.notice, instrument.introduction):
         if text:
-            typer.echo(textwrap.fill(text, width), err=True)
-    question = instrument.direct_question if ask_extra else None
-    count = len(instrument.items) + (question is not None)
+            typer.echo(wrap(text), err=True)
+    direct = instrument.direct_question if ask_extra else None
+    count = len(instrument.items) + (direct is not None)
     answers = []
     for number, item in enumerate(instrument.items, 1):
         choices = [(option.value, option.label) for option in item.options]
-        answers.append(prompts.select(f"{number}/{count} {item.text}", choices))
+        answers.append(
+            prompts.select(question(f"{number}/{count} {item.text}", len(choices)), choices)
+        )
     extra: dict = {}
-    if question is not None:
-        choices = [(c.slug, c.label) for c in question.choices] + [("", "(skip this question)")]
-        slug = prompts.select(f"{count}/{count} {question.text}", choices)
+    if direct is not None:
+        choices = [(c.slug, c.label) for c in direct.choices] + [("", "(skip this question)")]
+        slug = prompts.select(question(f"{count}/{count} {direct.text}", len(choices)), choices)
         if slug:
-            extra[question.key] = slug
+            extra[direct.key] = slug
     return answers, extra
 
 
@@ -68,12 +85,13 @@ def ask_end_measures(
     wanted = [i["instrument"] for i in due_measures(conn, episode_row, day) if i["stage"] == "end"]
     if wanted:
         names = ", ".join(surveys.get_instrument(i).name for i in wanted)
-        typer.echo(f"Before closing, the end measures not yet taken: {names}.", err=True)
+        typer.echo(wrap(f"Before closing, the end measures not yet taken: {names}."), err=True)
     records = []
     for instrument_id in wanted:
         name = surveys.get_instrument(instrument_id).name
         default = "could-not-contact" if reason == "lost-contact" else "ask"
-        choice = prompts.select(f"End measure, {name}:", END_CHOICES, default=default)
+        asked = question(f"End measure, {name}:", len(END_CHOICES))
+        choice = prompts.select(asked, END_CHOICES, default=default)
         if choice == "ask":
             answers, extra = ask_answers(instrument_id)
             records.append(

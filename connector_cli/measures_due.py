@@ -2,6 +2,8 @@
 
 A stage is due in its window, overdue after it while it can still be collected, and left out
 once it cannot (`connector check` reports those as missing). docs/measures.md has the table.
+"Overdue" here is about the window only; `show` words it for people and calls a measure
+overdue only where `connector check` would report it (`check_reports`).
 """
 
 from __future__ import annotations
@@ -110,6 +112,17 @@ def due_measures(conn: sqlite3.Connection, episode_row: sqlite3.Row, today: date
                     }
                 )
     return items
+
+
+def check_reports(instrument_id: str, stage: str, asked_at_baseline: set[str]) -> bool:
+    """Whether `connector check` reports this measure as missing once it is overdue: UCLA at
+    baseline, end and follow-up, and at the end every instrument recorded (or recorded as not
+    collected) at baseline, so that each baseline has its pair. The rest of the default set is
+    worth asking but its lack is not a gap: `show` calls it "not yet asked", never overdue.
+    (The rule itself is checks.py's; tests/test_measures_due.py holds the two together.)"""
+    if instrument_id == "ucla3":
+        return stage in ("baseline", "end", "follow-up")
+    return stage == "end" and instrument_id in asked_at_baseline
 
 
 def suggested_stage(conn, episode_row: sqlite3.Row, instrument_id: str, today: date) -> str | None:

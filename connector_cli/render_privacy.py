@@ -397,7 +397,10 @@ def _signpost_lines(e: dict) -> list[str]:
 
 
 def _measure_lines(e: dict) -> list[str]:
+    """Each questionnaire with its answers; where a copyrighted form's items are listed
+    (SWEMWBS, WEMWBS), its notice follows the list, as the licence asks."""
     lines = []
+    notices: list[str] = []
     for m in e["measures"]:
         instrument = _instrument(m["instrument"])
         title = instrument.title if instrument else m["instrument"]
@@ -408,11 +411,35 @@ def _measure_lines(e: dict) -> list[str]:
         score = f", score {m['score']:g}" if m["score"] is not None else ""
         raw = f" (raw score {m['raw']})" if m["raw"] is not None else ""
         lines.append(f"{head}{score}{raw}")
-        lines += [f"  - {question} {answer}" for question, answer in _answers(instrument, m)]
+        answers = _answers(instrument, m)
+        lines += [f"  - {question} — {answer}" for question, answer in answers]
+        if answers and instrument and instrument.notice and instrument.notice not in notices:
+            notices.append(instrument.notice)
+    for notice in notices:
+        lines += ["", notice]
     return lines
 
 
-def _answers(instrument, measure: dict) -> list[tuple[str, object]]:
+def _answer_text(instrument, key: str, value: int | None, stored: str | None) -> str:
+    """How the person answered, in the form's own words, with the value it scores: 'None of
+    the time (1)'; a point on a numeric scale reads '7 out of 10' ('0 - not at all' as is)."""
+    if value is None:
+        direct = instrument.direct_question if instrument else None
+        if direct and key == direct.key and stored in direct.slugs:
+            return direct.label_for(stored)
+        return stored if stored is not None else "not recorded"
+    label = stored  # the words recorded at the time; else the form's words for the value
+    item = next((i for i in instrument.items if i.key == key), None) if instrument else None
+    if not label and item is not None:
+        label = next((o.label for o in item.options if o.value == value), None)
+    if (not label or label == str(value)) and item is not None:
+        return f"{value} out of {max(item.values)}"  # ONS4: "7 out of 10"
+    if not label or label == str(value) or label.startswith(f"{value} "):
+        return label or str(value)
+    return f"{label} ({value})"
+
+
+def _answers(instrument, measure: dict) -> list[tuple[str, str]]:
     """(question, answer) in the order the questionnaire asks them."""
     questions = {item.key: item.text for item in instrument.items} if instrument else {}
     direct = instrument.direct_question if instrument else None
@@ -420,9 +447,7 @@ def _answers(instrument, measure: dict) -> list[tuple[str, object]]:
         questions[direct.key] = direct.text
     shown = []
     for a in sorted(measure["answers"], key=lambda a: _position(list(questions), a["item"])):
-        answer = a["answer"] if a["answer"] is not None else a["value"]
-        if direct and a["item"] == direct.key and answer in direct.slugs:
-            answer = direct.label_for(answer)
+        answer = _answer_text(instrument, a["item"], a["value"], a["answer"])
         shown.append((questions.get(a["item"], a["item"]), answer))
     return shown
 

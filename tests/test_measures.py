@@ -23,6 +23,18 @@ POSITIVE_BANDS = ["low"] * 5 + ["medium"] * 2 + ["high"] * 2 + ["very high"] * 2
 ANXIETY_BANDS = ["very low"] * 2 + ["low"] * 2 + ["medium"] * 2 + ["high"] * 5
 
 
+def paragraphs(text: str) -> list[str]:
+    """The output's lines as written, before they were wrapped to the terminal: a continuation
+    line (indented) is joined back to the line it continues."""
+    joined: list[str] = []
+    for line in text.splitlines():
+        if line.startswith(" ") and joined:
+            joined[-1] += " " + line.strip()
+        else:
+            joined.append(line)
+    return joined
+
+
 def one_sentence(result) -> None:
     message = result.stderr.strip()
     assert result.exit_code == 1, result
@@ -79,7 +91,7 @@ def test_ucla_all_27_combinations(db_path, combo):
     ],
 )  # fmt: skip
 def test_ucla_vectors_read_honestly(combo, text):
-    out = ok("ucla", "score", *combo).stdout.splitlines()
+    out = paragraphs(ok("ucla", "score", *combo).stdout)
     assert out[0] == text
     assert "statistical convention" in out[1] and "not a diagnosis" in out[1]
     assert out[-1] == "Not saved (no --person given)."
@@ -189,6 +201,16 @@ def test_bad_answers_refused_when_recording_and_nothing_stored(db_path, margaret
     result = refused(*args, "--person", margaret, "--stage", "baseline", contains=message)
     one_sentence(result)
     assert snapshot(db_path) == before
+
+
+def test_bad_answers_name_the_item_as_people_know_it(db_path):
+    one_sentence(refused("ons4", "score", "5", "5", "11", "5",
+                         contains="ONS4 personal wellbeing answer 3 (happiness) must be 0-10; got 11."))  # fmt: skip
+    one_sentence(refused("ucla", "score", "1", "4", "1",
+                         contains="UCLA loneliness answer 2 (left out) must be 1-3; got 4."))  # fmt: skip
+    result = refused("swemwbs", "score", "3", "3", "3", "0", "3", "3", "3",
+                     contains="SWEMWBS answer 4 (dealing with problems) must be 1-5; got 0.")  # fmt: skip
+    assert "_" not in result.stderr  # no stored keys such as 'dealing_with_problems'
 
 
 def test_no_answers_without_a_terminal_names_them():
@@ -501,10 +523,13 @@ def test_survey_list_and_show():
     form = ok("survey", "show", "swemwbs").stdout
     assert (
         "Short Warwick Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, "
-        "University of Warwick and University of Edinburgh, 2008, all rights reserved." in form
+        "University of Warwick and University of Edinburgh, 2008, all rights reserved."
+        in paragraphs(form)
     )
     assert "1. I've been feeling optimistic about the future" in form
-    assert "None of the time = 1 · Rarely = 2 · Some of the time = 3 · Often = 4" in form
+    assert "None of the time = 1 · Rarely = 2 · Some of the time = 3 · Often = 4" in " ".join(
+        form.split()
+    )
     assert "©" in ok("survey", "show", "wemwbs").stdout
     ucla = ok("survey", "show", "ucla").stdout
     assert "Also asked: How often do you feel lonely?" in ucla and "©" not in ucla
@@ -512,17 +537,108 @@ def test_survey_list_and_show():
     assert "0 - not at all anxious" in ons4
 
 
+def test_measure_list_wraps_under_its_result_column(db_path, margaret, monkeypatch):
+    ok("ons4", "score", "4", "5", "6", "7", "--person", margaret, "--stage", "baseline",
+       "--by", "volunteer")  # fmt: skip
+    ok("ucla", "score", "1", "1", "1", "--lonely", "some-of-the-time", "--person", margaret,
+       "--stage", "baseline")  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = ok("measure", "list", margaret).stdout.splitlines()
+    assert lines[0] == "   #  Date        Measure  Stage      Result [who asked]"
+    column = lines[0].index("Result")
+    assert lines[1:6] == [
+        "   1  2026-11-20  ONS4     baseline   life satisfaction 4,",
+        " " * column + "worthwhile 5,",
+        " " * column + "happiness 6,",
+        " " * column + "anxiety 7",  # an answer never wraps away from its item
+        " " * column + "[by volunteer]",  # nor "by" from who
+    ]
+    assert lines[6:9] == [
+        "   2  2026-11-20  UCLA     baseline   3; feels lonely: some",
+        " " * column + "of the time",
+        " " * column + "[by connector]",
+    ]
+    assert all(len(line) < 60 for line in lines)
+
+
 def test_measure_list(db_path, margaret):
     assert "No measures recorded" in ok("measure", "list", margaret).stdout
     ok("ons4", "score", "4", "5", "6", "7", "--person", margaret, "--stage", "baseline")
     ok("measure", "skip", margaret, "ucla", "--stage", "baseline", "--reason", "declined")
     out = ok("measure", "list", margaret).stdout
-    assert "life_satisfaction=4 worthwhile=5 happiness=6 anxiety=7" in out
-    assert "not collected (declined)" in out
+    # named as people know them; the keys stay in --json
+    assert "ONS4     baseline   life satisfaction 4, worthwhile 5, happiness 6, anxiety 7" in out
+    assert "UCLA     baseline   not collected (declined)" in out
+    assert "life_satisfaction" not in out and "ucla3" not in out
     data = ok("measure", "list", margaret, "--json").json()
     assert data["measures"][0]["items"] == {
         "life_satisfaction": 4, "worthwhile": 5, "happiness": 6, "anxiety": 7,
     }  # fmt: skip
+
+
+# --- At 80 columns: wrapped between words, continuation lines indented ------------------------
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_human_text_is_wrapped_to_an_80_column_terminal(db_path, margaret, monkeypatch):
+    _full_story(margaret)
+    monkeypatch.setenv("COLUMNS", "80")
+    ucla = ok("ucla", "score", "3", "3", "3", "--lonely", "often-always").stdout
+    swemwbs = ok("swemwbs", "score", *"4444445").stdout
+    shown = {
+        "ucla": ucla,
+        "swemwbs": swemwbs,
+        "ons4": ok("ons4", "score", "4", "9", "7", "3").stdout,
+        "measure list": ok("measure", "list", margaret).stdout,
+        "survey list": ok("survey", "list").stdout,
+        "show": ok("show", margaret).stdout,
+        **{f"survey show {i}": ok("survey", "show", i).stdout for i in
+           ("ucla3", "swemwbs", "ons4", "wemwbs", "djg6")},
+    }  # fmt: skip
+    for what, text in shown.items():
+        too_long = [line for line in text.splitlines() if len(line) > 80]
+        assert too_long == [], what
+    # nothing lost or split: the words read as before, and a continuation line is indented
+    assert (
+        "UCLA loneliness score 9 (range 3-9, higher is lonelier): lonely (score 6–9); "
+        "most lonely (score 8–9). Bands are a statistical convention used by UK connector "
+        "programme evaluations, not a diagnosis." in flat(ucla)
+    )
+    assert ucla.splitlines()[1] == "  most lonely (score 8–9)."
+    assert "Health Survey for England 2010–13 (Ng Fat et al. 2017)." in flat(swemwbs)
+    assert swemwbs.splitlines()[2].startswith("  ")
+    form = shown["survey show ons4"].splitlines()
+    assert form[form.index("   your life are worthwhile?") - 1] == (
+        "2. Worthwhile: Overall, to what extent do you feel that the things you do in"
+    )
+    # the measures part of `show`: continuation lines sit under the line they continue
+    story = shown["show"].splitlines()
+    due = story.index("Due next: follow-up UCLA, SWEMWBS, ONS4 - from 2027-01-25 to 2027-02-28")
+    assert story[due - 1].startswith("    Anxiety (lower is better) 7 → 5 → 3")
+    # --json is not wrapped
+    assert json.loads(ok("swemwbs", "score", *"4444445", "--json").stdout)["metric"] == 26.02
+
+
+def test_score_help_is_wrapped_as_paragraphs(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    for args in (("ucla", "score"), ("swemwbs", "score"), ("ons4", "score"), ("survey", "take")):
+        text = ok(*args, "--help").stdout
+        assert "Left out, they are asked one by one." in flat(text), args
+        # The description is filled line by line: no line is cut short where the source
+        # happened to break (it was "they are" / "asked one by one.").
+        described = [line.strip() for line in text[: text.index("╭")].splitlines()]
+        for line, after in zip(described, described[1:], strict=False):
+            if line and after:
+                assert len(line) + 1 + len(after.split()[0]) > 76, (line, after)
+
+
+def test_measure_remove_names_the_instrument(db_path, margaret):
+    ok("ons4", "score", "4", "5", "6", "7", "--person", margaret, "--stage", "baseline")
+    out = ok("measure", "remove", "1", "--yes").stdout
+    assert out == "Removed measure 1 (ONS4 personal wellbeing baseline, 2026-11-20).\n"
 
 
 # --- show: trajectories, honest labels, due next --------------------------------------------
@@ -666,11 +782,20 @@ def test_show_json_carries_due_and_trajectory(db_path, margaret):
         {"stage": "baseline", "date": "2026-09-03", "measure_id": 1, "score": 8, "band": "lonely"}
     ]
     assert episode["measures"][0]["items"] == {"companionship": 3, "left_out": 3, "isolated": 2}
-    out = ok("show", margaret).stdout
+    out = paragraphs(ok("show", margaret).stdout)
+    # Only what `connector check` reports is called overdue (baseline UCLA was taken; check
+    # asks for nothing else at baseline, nor for reviews); the rest is not yet asked.
     assert (
-        "Due next: baseline SWEMWBS, ONS4 - overdue: the first support contact was 2026-09-03"
-        in out
+        "Due next: baseline SWEMWBS, ONS4 - not yet asked (first support contact 2026-09-03; "
+        "only UCLA is required)" in out
     )
+    assert (
+        "Due next: review UCLA, SWEMWBS, ONS4 - not yet asked (the review window ended "
+        "2026-10-21; reviews are not required)" in out
+    )
+    assert not [line for line in out if "overdue" in line]
+    measure_rules = {"baseline-ucla-missing", "end-measures-missing", "follow-up-overdue"}
+    assert not [p for p in run("check", "--json").json()["problems"] if p["rule"] in measure_rules]
 
 
 def test_show_before_any_measure(db_path):

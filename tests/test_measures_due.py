@@ -300,3 +300,80 @@ def test_suggested_stage(db_path, joan):
         assert suggested_stage(conn, episode, "ucla3", START + timedelta(days=30)) == "review"
     finally:
         conn.close()
+
+
+# --- `show` and `check` agree on what is overdue ----------------------------------------------
+
+SHORT = {"UCLA loneliness": "UCLA", "SWEMWBS": "SWEMWBS", "ONS4 personal wellbeing": "ONS4"}
+MEASURE_RULES = ("baseline-ucla-missing", "end-measures-missing", "follow-up-overdue")
+
+
+def due_next(person: str) -> dict[tuple[str, str], str]:
+    """{(stage, instrument): 'overdue' | the words shown} from `show`'s Due next lines, taken
+    back to one line each (they are wrapped to the terminal)."""
+    text = ok("show", person).stdout
+    found = {}
+    for line in " ".join(text.split()).split("Due next: ")[1:]:
+        stage, rest = line.split(" ", 1)
+        names, when = rest.split(" - ", 1)
+        for name in names.split(", "):
+            found[(stage, name)] = "overdue" if when.startswith("overdue") else when
+    return found
+
+
+def check_finds(person_id: int) -> set[tuple[str, str]]:
+    """(stage, instrument) of every measure `check` reports missing for this person."""
+    from conftest import run
+
+    found = set()
+    for problem in run("check", "--json").json()["problems"]:
+        if problem["person_id"] == person_id and problem["rule"] in MEASURE_RULES:
+            stage, rest = problem["problem"].split(" ", 1)
+            name = rest.rsplit(" (", 1)[0].removesuffix(" missing").removesuffix(" overdue")
+            found.add((stage.lower(), SHORT[name]))
+    return found
+
+
+def test_show_calls_overdue_only_what_check_reports(db_path, monkeypatch):
+    monkeypatch.setenv("CONNECTOR_TODAY", "2026-11-20")
+
+    def person(name: str, referred: str, seen: str) -> None:
+        ok("new-referral", "--name", name, "--referral-date", referred, "--status", "accepted",
+           "--no-triggers", "--no-input")  # fmt: skip
+        visit(name, date.fromisoformat(seen))
+
+    def score(name: str, stage: str, day: str, *which: str) -> None:
+        flags = ("--person", name, "--stage", stage, "--date", day)
+        answers = {"ucla": ["2"] * 3, "swemwbs": ["3"] * 7, "ons4": ["5"] * 4}
+        for instrument in which:
+            ok(instrument, "score", *answers[instrument], *flags)
+
+    person("Ann Baseline", "2026-11-01", "2026-11-03")  # nothing asked after the first contact
+    person("Bea End", "2026-09-01", "2026-09-03")  # closed 10 days ago; ONS4 never asked
+    score("Bea End", "baseline", "2026-09-03", "ucla", "swemwbs")
+    ok("close", "Bea", "--reason", "planned", "--date", "2026-11-10", "--no-input")
+    person("Cy Follow", "2026-05-01", "2026-05-03")  # follow-up window ended 2026-10-13
+    score("Cy Follow", "baseline", "2026-05-03", "ucla", "swemwbs", "ons4")
+    ok("close", "Cy", "--reason", "planned", "--date", "2026-07-01", "--no-input")
+    score("Cy Follow", "end", "2026-07-01", "ucla", "swemwbs", "ons4")
+
+    expected = {
+        "Ann": {("baseline", "UCLA")},
+        "Bea": {("end", "UCLA"), ("end", "SWEMWBS")},
+        "Cy": {("follow-up", "UCLA")},
+    }
+    for person_id, (name, overdue) in enumerate(expected.items(), start=1):
+        shown = due_next(name)
+        assert {key for key, when in shown.items() if when == "overdue"} == overdue, name
+        assert check_finds(person_id) == overdue, name
+    # The rest of the default set is still shown, as not yet asked, with why it is not a gap.
+    assert due_next("Ann")[("baseline", "ONS4")] == (
+        "not yet asked (first support contact 2026-11-03; only UCLA is required)"
+    )
+    assert due_next("Bea")[("end", "ONS4")] == (
+        "not yet asked (closed on 2026-11-10; not required, as not asked at baseline; can be "
+        "recorded until 2026-12-08)"
+    )
+    assert due_next("Cy")[("follow-up", "SWEMWBS")] == (
+        "not yet asked (the window ended 2026-10-13; only UCLA is required)"
+    )

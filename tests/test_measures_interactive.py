@@ -181,8 +181,13 @@ def test_close_asks_each_end_measure(db_path, margaret):
         {"instrument": "swemwbs", "stage": "end", "date": "2026-11-16", "score": None, "skipped_reason": "declined"},
     ]  # fmt: skip
     assert len(rows(db_path, "SELECT * FROM measure_answers WHERE measure_id = 1")) == 4
-    shown = ok("show", margaret).stdout
-    assert "Due next: end ONS4 - overdue: the episode closed on 2026-11-16" in shown
+    shown = " ".join(ok("show", margaret).stdout.split())  # as written, before wrapping
+    # ONS4 was not asked at baseline, so `check` does not ask for it at the end: not overdue
+    assert (
+        "Due next: end ONS4 - not yet asked (closed on 2026-11-16; not required, as not asked "
+        "at baseline; can be recorded until 2026-12-14)" in shown
+    )
+    assert "overdue" not in shown
 
 
 def test_close_without_a_terminal_asks_nothing(db_path, margaret):
@@ -243,3 +248,22 @@ def test_close_with_a_date_it_will_refuse_asks_nothing(db_path, margaret):
     result = answer("", "close", margaret, "--reason", "planned", "--date", "2026-09-01")
     assert result.exit_code == 1 and "before the referral was accepted" in result.stderr
     assert snapshot(db_path) == before
+
+
+def test_long_questions_are_wrapped_beside_the_hint(monkeypatch):
+    """questionary prints "? " + the question + its hint; at 80 columns the terminal would
+    break a long question mid-word ("ONS4 p|ersonal wellbeing"), so it is wrapped first."""
+    from connector_cli import surveys
+    from connector_cli.measures_ask import HINTS, question
+
+    monkeypatch.setenv("COLUMNS", "80")
+    anxiety = surveys.get_instrument("ons4").items[3]
+    asked = question(f"4/4 {anxiety.text}", len(anxiety.options))
+    lines = asked.split("\n")
+    assert " ".join(asked.split()) == f"4/4 {anxiety.text}"  # every word whole, none lost
+    assert len(lines) > 1 and all(line.startswith("  ") for line in lines[1:])
+    assert all(len("? " + line) <= 79 for line in lines)
+    assert len("? " + lines[-1] + " " + HINTS[True]) <= 79  # the hint fits after the last line
+    assert question("End measure, ONS4 personal wellbeing:", 5) == (
+        "End measure, ONS4 personal wellbeing:"
+    )

@@ -488,18 +488,49 @@ def test_person_export_writes_everything_as_json_and_markdown(db_path, tmp_path,
         "- 2025-01-10: Face-to-face, 60 minutes, Home, by your connector. Note: Visited",
         "- 2025-01-10: St Mary's Singers (third-sector/age), outcome: Attended",
         "Loneliness: UCLA 3-item scale (ONS wording) (baseline), score 7\n"
-        "  - How often do you feel that you lack companionship? 3\n"
-        "  - How often do you feel left out? 2\n"
-        "  - How often do you feel isolated from others? 2\n"
-        "  - How often do you feel lonely? Often/always",
+        "  - How often do you feel that you lack companionship? — Often (3)\n"
+        "  - How often do you feel left out? — Some of the time (2)\n"
+        "  - How often do you feel isolated from others? — Some of the time (2)\n"
+        "  - How often do you feel lonely? — Often/always",
         "## Gaps in local services noted with you",
     ):
         assert expected in md, expected
+
+    assert "©" not in md  # no copyrighted form's items were listed
 
     [entry] = audit_rows(db_path)
     assert entry["action"] == "subject-access-export"
     assert entry["detail"] == held["counts"]
     assert "Zebedee" not in json.dumps(entry)
+
+
+SWEMWBS_NOTICE = (
+    "Short Warwick Edinburgh Mental Wellbeing Scale (SWEMWBS) © NHS Health Scotland, "
+    "University of Warwick and University of Edinburgh, 2008, all rights reserved."
+)
+
+
+def test_person_export_lists_swemwbs_items_with_the_notice(db_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ok("new-referral", "--name", "Margaret Zebedee", "--referral-date", "2026-09-01",
+       "--status", "accepted", "--no-triggers", "--no-input")  # fmt: skip
+    for stage, day in (("baseline", "2026-09-03"), ("review", "2026-10-12")):
+        ok("swemwbs", "score", "1", "2", "3", "4", "5", "4", "3", "--person", "1",
+           "--stage", stage, "--date", day)  # fmt: skip
+    ok("ons4", "score", "7", "0", "10", "3", "--person", "1", "--stage", "baseline",
+       "--date", "2026-09-03")  # fmt: skip
+    ok("person", "export", "1")
+    md = (tmp_path / "person-1-subject-access.md").read_text()
+    # each item's wording, then the answer in the form's words and the value it scores
+    assert "  - I've been feeling optimistic about the future — None of the time (1)\n" in md
+    assert "  - I've been feeling useful — Rarely (2)\n" in md
+    assert "  - I've been able to make up my own mind about things — Some of the time (3)" in md
+    assert "  - Overall, how satisfied are you with your life nowadays? — 7 out of 10\n" in md
+    assert "in your life are worthwhile? — 0 - not at all\n" in md
+    # the licence: wherever SWEMWBS items are shown, its notice goes with them (once is enough)
+    questionnaires = md[md.index("### Questionnaires") :]
+    assert md.count("©") == 1 and f"\n\n{SWEMWBS_NOTICE}\n" in questionnaires
+    assert questionnaires.index("own mind") < questionnaires.index("©")
 
 
 def test_person_export_out_file_rule(db_path, tmp_path):

@@ -56,16 +56,28 @@ def _answer_texts(ctx: typer.Context) -> list[str]:
 
 
 def _parse(instrument_id: str, texts: list[str]) -> list[int]:
+    """Whole numbers from the command line; with a full set, each answer in its item's range,
+    refused naming the item as people know it (the scorer itself names the stored key)."""
     from connector_cli import surveys
     from connector_cli.errors import UserError
+    from connector_cli.measures_view import item_name
 
+    instrument = surveys.get_instrument(instrument_id)
     values = []
     for text in texts:
         try:
             values.append(int(text))
         except ValueError:
-            name = surveys.get_instrument(instrument_id).name
-            raise UserError(f"{name} answers must be whole numbers; got {text!r}.") from None
+            raise UserError(
+                f"{instrument.name} answers must be whole numbers; got {text!r}."
+            ) from None
+    if len(values) == len(instrument.items):
+        for number, (item, value) in enumerate(zip(instrument.items, values, strict=True), 1):
+            if value not in item.values:
+                raise UserError(
+                    f"{instrument.name} answer {number} ({item_name(item)}) must be "
+                    f"{min(item.values)}-{max(item.values)}; got {value}."
+                )
     return values
 
 
@@ -190,7 +202,37 @@ ons4_app = typer.Typer(
 )
 
 
-@ucla_app.command("score", context_settings=SCORE_SETTINGS, options_metavar="[A1 A2 A3] [OPTIONS]")
+# Help as single-line paragraphs (not docstrings): Typer keeps a docstring's line breaks, which
+# at 80 columns leaves half-empty lines ("they are" / "asked one by one").
+UCLA_HELP = (
+    "Score UCLA loneliness (3-9, higher is lonelier); with --person and --stage, record it.\n\n"
+    "A1 A2 A3: lack companionship, left out, isolated from others, each 1 (hardly ever or "
+    "never), 2 (some of the time) or 3 (often). Left out, they are asked one by one."
+)
+SWEMWBS_HELP = (
+    "Score SWEMWBS (metric 7-35 beside the England mean); with --person and --stage, record "
+    "it.\n\n"
+    "A1 ... A7: the seven statements in form order, each 1 (none of the time), 2 (rarely), "
+    "3 (some of the time), 4 (often) or 5 (all of the time). Left out, they are asked one by one."
+)
+ONS4_HELP = (
+    "Score ONS4 (each item on its own, never added); with --person and --stage, record it.\n\n"
+    "LIFE WORTHWHILE HAPPY ANXIOUS: life satisfaction, worthwhile, happiness yesterday and "
+    "anxiety yesterday, each 0-10. Left out, they are asked one by one."
+)
+TAKE_HELP = (
+    "Score any instrument; with --person and --stage, record it against the episode.\n\n"
+    "ANSWERS: every answer in form order (`survey show ID` lists them). Left out, they are "
+    "asked one by one."
+)
+
+
+@ucla_app.command(
+    "score",
+    help=UCLA_HELP,
+    context_settings=SCORE_SETTINGS,
+    options_metavar="[A1 A2 A3] [OPTIONS]",
+)
 def ucla_score(
     ctx: typer.Context,
     lonely: Annotated[
@@ -210,11 +252,6 @@ def ucla_score(
     no_input: NoInputOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score UCLA loneliness (3-9, higher is lonelier); with --person and --stage, record it.
-
-    A1 A2 A3: lack companionship, left out, isolated from others, each 1 (hardly ever or
-    never), 2 (some of the time) or 3 (often). Left out, they are asked one by one.
-    """
     extra = {"lonely_direct": lonely.strip().casefold()} if lonely else {}
     score_or_record(
         "ucla3", _answer_texts(ctx), extra, person=person, stage=stage, date=date,
@@ -223,7 +260,10 @@ def ucla_score(
 
 
 @swemwbs_app.command(
-    "score", context_settings=SCORE_SETTINGS, options_metavar="[A1 ... A7] [OPTIONS]"
+    "score",
+    help=SWEMWBS_HELP,
+    context_settings=SCORE_SETTINGS,
+    options_metavar="[A1 ... A7] [OPTIONS]",
 )
 def swemwbs_score(
     ctx: typer.Context,
@@ -235,11 +275,6 @@ def swemwbs_score(
     no_input: NoInputOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score SWEMWBS (metric 7-35 beside the England mean); with --person and --stage, record it.
-
-    A1 ... A7: the seven statements in form order, each 1 (none of the time), 2 (rarely),
-    3 (some of the time), 4 (often) or 5 (all of the time). Left out, they are asked one by one.
-    """
     score_or_record(
         "swemwbs", _answer_texts(ctx), {}, person=person, stage=stage, date=date,
         episode=episode, by=by, no_input=no_input, as_json=as_json,
@@ -248,6 +283,7 @@ def swemwbs_score(
 
 @ons4_app.command(
     "score",
+    help=ONS4_HELP,
     context_settings=SCORE_SETTINGS,
     options_metavar="[LIFE WORTHWHILE HAPPY ANXIOUS] [OPTIONS]",
 )
@@ -261,11 +297,6 @@ def ons4_score(
     no_input: NoInputOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score ONS4 (each item on its own, never added); with --person and --stage, record it.
-
-    LIFE WORTHWHILE HAPPY ANXIOUS: life satisfaction, worthwhile, happiness yesterday and
-    anxiety yesterday, each 0-10. Left out, they are asked one by one.
-    """
     score_or_record(
         "ons4", _answer_texts(ctx), {}, person=person, stage=stage, date=date,
         episode=episode, by=by, no_input=no_input, as_json=as_json,
@@ -306,6 +337,7 @@ def skip(
 ) -> None:
     """Record that a measure was not collected at a stage, and why (it counts as answered-for)."""
     from connector_cli import codes, measures, pathway, prompts, session, surveys
+    from connector_cli.measures_view import wrap
     from connector_cli.store import write
 
     can_ask = session.interactive(no_input)
@@ -330,11 +362,8 @@ def skip(
             for name in names
         ]
     listed = ", ".join(surveys.get_instrument(name).name for name in names)
-    emit(
-        as_json,
-        {"measure_ids": ids},
-        f"Recorded as not collected ({reason}): {person_row['name']}'s {stage} {listed}, {day}.",
-    )
+    said = f"Recorded as not collected ({reason}): {person_row['name']}'s {stage} {listed}, {day}."
+    emit(as_json, {"measure_ids": ids}, wrap(said))
 
 
 @measure_app.command("list")
@@ -361,7 +390,7 @@ def remove(
     no_input: NoInputOpt = False,
 ) -> None:
     """Remove a measure recorded by mistake (with its answers), so it can be recorded again."""
-    from connector_cli import measures, prompts, session
+    from connector_cli import measures, prompts, session, surveys
     from connector_cli.errors import UserError
     from connector_cli.store import audit, write
 
@@ -374,7 +403,8 @@ def remove(
     with write(conn):
         row = measures.remove_measure(conn, measure_id)
         audit.record(conn, "measure-remove", instrument=row["instrument"], stage=row["stage"])
-    typer.echo(f"Removed measure {measure_id} ({row['instrument']} {row['stage']}, {row['date']}).")
+    name = surveys.get_instrument(row["instrument"]).name
+    typer.echo(f"Removed measure {measure_id} ({name} {row['stage']}, {row['date']}).")
 
 
 # --- survey: every instrument, including the optional ones ------------------------------------
@@ -407,7 +437,10 @@ def survey_show(instrument: InstrumentArg) -> None:
 
 
 @survey_app.command(
-    "take", context_settings=SCORE_SETTINGS, options_metavar="[ANSWERS...] [OPTIONS]"
+    "take",
+    help=TAKE_HELP,
+    context_settings=SCORE_SETTINGS,
+    options_metavar="[ANSWERS...] [OPTIONS]",
 )
 def survey_take(
     ctx: typer.Context,
@@ -420,11 +453,6 @@ def survey_take(
     no_input: NoInputOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Score any instrument; with --person and --stage, record it against the episode.
-
-    ANSWERS: every answer in form order (`survey show ID` lists them). Left out, they are
-    asked one by one.
-    """
     from connector_cli.measures import resolve_instrument
 
     score_or_record(
