@@ -168,6 +168,11 @@ class Caseload:
         return asdict(self)
 
 
+def plural(n: int, one: str, many: str = "") -> str:
+    """`1 day`, `3 days` (`many` for an irregular plural)."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _days(today: date, iso: str) -> int:
     return (today - date.fromisoformat(iso)).days
 
@@ -185,15 +190,14 @@ def _warnings(
     found = []
     if row["status"] == "pending":
         if quiet > s["pending_warning_days"]:
-            found.append(CaseloadWarning("pending", f"pending {quiet} days"))
+            found.append(CaseloadWarning("pending", f"pending {plural(quiet, 'day')}"))
         return tuple(found)
     if quiet >= s["no_contact_warning_days"]:
-        text = (
-            f"no contact {quiet} days" if row["last_contact"] else f"no contact yet, {quiet} days"
-        )
+        days = plural(quiet, "day")
+        text = f"no contact {days}" if row["last_contact"] else f"no contact yet, {days}"
         found.append(CaseloadWarning("no-contact", text))
     if week is not None and week > s["support_weeks"]:
-        found.append(CaseloadWarning("over-weeks", f"beyond {s['support_weeks']} weeks"))
+        found.append(CaseloadWarning("over-weeks", f"beyond {plural(s['support_weeks'], 'week')}"))
     return tuple(found)
 
 
@@ -257,12 +261,24 @@ def _open_episode(row: dict, taken: set, s: dict[str, int], today: date) -> Open
     )
 
 
+WHEN_RANK = {"overdue": 0, "due": 1, "upcoming": 2}
+
+
 def urgency(item: OpenEpisode, today: date) -> tuple:
     """Most urgent first: most warnings, then an overdue next step (the longest overdue
-    first), then the longest without a contact."""
-    overdue = item.next_due.status == "overdue"
-    late = item.next_due.days_late(today)
-    return (-len(item.warnings), -overdue, -late, -item.days_waiting, item.person_id)
+    first), then a step due now, then steps still to come (the soonest first); ties go to
+    the longest without a contact."""
+    due = item.next_due
+    late = due.days_late(today)
+    starts_in = (date.fromisoformat(due.due_from) - today).days if due.status == "upcoming" else 0
+    return (
+        -len(item.warnings),
+        WHEN_RANK[due.status],
+        -late,
+        starts_in,
+        -item.days_waiting,
+        item.person_id,
+    )
 
 
 def _follow_ups(conn: sqlite3.Connection, s: dict[str, int], today: date) -> list[FollowUp]:

@@ -2,7 +2,10 @@
 
 Each rule is registered with `@rule("slug")` and yields (row, problem, fix) for every gap it
 finds, where `row` names the person and episode, `problem` says what is missing in plain words
-and `fix` is the exact command that mends it. A new rule is one function here and one test.
+and `fix` is the exact command that mends it: a plain string, or a `Fix` whose hint lists the
+values a placeholder in the command can take (on its own line, so the command stays safe to
+paste: `--gender female|male` would run with 'female' and pipe into 'male'). A new rule is one
+function here and one test.
 Rules only read (their SQL is in store/caseload.py) and every problem they report can be fixed
 by a command, so a careful connector can always bring `check` to zero.
 """
@@ -16,6 +19,8 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import NamedTuple
 
+from connector_cli import codes
+from connector_cli.caseload import plural
 from connector_cli.measures_due import END_DAYS_AFTER, FOLLOWUP_LATEST_WEEKS
 from connector_cli.store import caseload as sql
 
@@ -31,6 +36,7 @@ class Problem(NamedTuple):
     rule: str
     problem: str
     fix: str
+    hint: str = ""  # the values a placeholder in `fix` can take
 
     def to_dict(self) -> dict:
         """The JSON shape: no name (scripts get the number; the name stays on screen)."""
@@ -40,7 +46,19 @@ class Problem(NamedTuple):
             "rule": self.rule,
             "problem": self.problem,
             "fix": self.fix,
+            "hint": self.hint or None,
         }
+
+
+class Fix(NamedTuple):
+    command: str
+    hint: str
+
+
+def one_of(code_list: tuple[codes.Code, ...]) -> str:
+    """`a, b or c`: every slug of a code list, for a hint."""
+    slugs = [c.slug for c in code_list]
+    return f"{', '.join(slugs[:-1])} or {slugs[-1]}"
 
 
 @dataclass(frozen=True)
@@ -60,7 +78,7 @@ class Context:
         return f" --episode {row['episode_id']}"
 
 
-Found = Iterator[tuple[sqlite3.Row, str, str]]
+Found = Iterator[tuple[sqlite3.Row, str, str | Fix]]
 RULES: list[tuple[str, Callable[[sqlite3.Connection, Context], Found]]] = []
 
 
@@ -76,10 +94,13 @@ def run_checks(conn: sqlite3.Connection, ctx: Context) -> list[Problem]:
     """Every problem found, grouped by person, then in rule order."""
     found: list[Problem] = []
     for slug, fn in RULES:
-        found.extend(
-            Problem(row["person_id"], row["name"], row["episode_id"], slug, problem, fix)
-            for row, problem, fix in fn(conn, ctx)
-        )
+        for row, problem, fix in fn(conn, ctx):
+            command, hint = fix if type(fix) is Fix else (fix, "")
+            found.append(
+                Problem(
+                    row["person_id"], row["name"], row["episode_id"], slug, problem, command, hint
+                )
+            )
     found.sort(key=attrgetter("person_id"))  # stable: each person's problems stay in rule order
     return found
 
@@ -93,7 +114,10 @@ def gender_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
         yield (
             row,
             "Gender not recorded (not even 'not stated').",
-            f"connector person edit {row['person_id']} --gender SLUG",
+            Fix(
+                f"connector person edit {row['person_id']} --gender GENDER",
+                f"GENDER: {one_of(codes.GENDERS)}.",
+            ),
         )
 
 
@@ -103,7 +127,10 @@ def age_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
         yield (
             row,
             "Age not recorded (no date of birth, no age, not even 'not stated').",
-            f"connector person edit {row['person_id']}{ctx.episode_flag(row)} --age N",
+            Fix(
+                f"connector person edit {row['person_id']}{ctx.episode_flag(row)} --age N",
+                "N: age in years at the referral, or not-stated.",
+            ),
         )
 
 
@@ -113,7 +140,10 @@ def ethnicity_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
         yield (
             row,
             "Ethnicity not recorded (not even 'Z not stated').",
-            f"connector person edit {row['person_id']} --ethnicity CODE",
+            Fix(
+                f"connector person edit {row['person_id']} --ethnicity CODE",
+                "CODE: the NHS ethnic category letter, A to S (Z = not stated).",
+            ),
         )
 
 
@@ -123,8 +153,17 @@ def living_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
         yield (
             row,
             "Living arrangement not recorded (not even 'not stated').",
-            f"connector person edit {row['person_id']} --living SLUG",
+            Fix(
+                f"connector person edit {row['person_id']} --living ARRANGEMENT",
+                f"ARRANGEMENT: {one_of(codes.LIVING)}.",
+            ),
         )
+
+
+TRIGGER_HINT = (
+    f"GROUP: {one_of(codes.TRIGGERS)}; repeat --trigger for several, or use --no-triggers "
+    "if none apply."
+)
 
 
 @rule("triggers-not-asked")
@@ -132,8 +171,11 @@ def triggers_not_asked(conn: sqlite3.Connection, ctx: Context) -> Found:
     for row in sql.episodes_without_trigger_answer(conn):
         yield (
             row,
-            "Trigger groups never answered (not even 'none of these').",
-            f"connector referral edit {row['person_id']}{ctx.episode_flag(row)} --trigger SLUG",
+            "Life events (trigger groups) never asked (not even 'none of these').",
+            Fix(
+                f"connector referral edit {row['person_id']}{ctx.episode_flag(row)} --trigger GROUP",
+                TRIGGER_HINT,
+            ),
         )
 
 
@@ -147,30 +189,34 @@ def no_support_contact(conn: sqlite3.Connection, ctx: Context) -> Found:
         waited = (ctx.today - date.fromisoformat(row["status_date"])).days
         yield (
             row,
-            f"Accepted on {row['status_date']} ({waited} days ago) with no support contact yet.",
-            f"connector visit log {row['person_id']} --kind KIND --minutes N",
+            f"Accepted on {row['status_date']} ({plural(waited, 'day')} ago) with no support "
+            "contact yet.",
+            Fix(
+                f"connector visit log {row['person_id']} --kind KIND --minutes N",
+                f"KIND: {one_of(SUPPORT_KINDS)}; N: whole minutes.",
+            ),
         )
 
 
 # --- Measures ----------------------------------------------------------------------------------
 
-SCORE_COMMANDS = {
-    "ucla3": "ucla score A1 A2 A3",
-    "swemwbs": "swemwbs score A1 ... A7",
-    "ons4": "ons4 score LIFE WORTHWHILE HAPPY ANXIOUS",
-}
+# Without answers on the command line, each of these asks the questions one by one.
+SCORE_COMMANDS = {"ucla3": "ucla score", "swemwbs": "swemwbs score", "ons4": "ons4 score"}
+SUPPORT_KINDS = tuple(c for c in codes.CONTACT_KINDS if c.slug in codes.SUPPORT_KINDS)
+SKIP_HINT = f"REASON: {one_of(codes.SKIP_REASONS)}."
 
 
-def measure_fix(row, ctx: Context, instrument: str, stage: str, *, now: bool, on: str) -> str:
-    """Score it now when it can still be asked; otherwise record why it was not collected,
+def measure_fix(row, ctx: Context, instrument: str, stage: str, *, now: bool, on: str) -> str | Fix:
+    """Ask it now when it can still be asked; otherwise record why it was not collected,
     dated `on` (the last day the stage can be recorded for this episode)."""
     person, episode = row["person_id"], ctx.episode_flag(row)
     if not now:
-        return (
+        return Fix(
             f"connector measure skip {person} {instrument} --stage {stage} --reason REASON "
-            f"--date {on}{episode}"
+            f"--date {on}{episode}",
+            SKIP_HINT,
         )
-    score = SCORE_COMMANDS.get(instrument, f"survey take {instrument} ANSWERS...")
+    score = SCORE_COMMANDS.get(instrument, f"survey take {instrument}")
     return f"connector {score} --person {person} --stage {stage}{episode}"
 
 
@@ -248,7 +294,10 @@ def contact_location_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
         yield (
             row,
             f"Face-to-face contact {row['contact_id']} on {row['date']} has no location.",
-            f"connector visit edit {row['contact_id']} --location SLUG",
+            Fix(
+                f"connector visit edit {row['contact_id']} --location PLACE",
+                f"PLACE: {one_of(codes.LOCATIONS)}.",
+            ),
         )
 
 
@@ -273,7 +322,10 @@ def no_goals(conn: sqlite3.Connection, ctx: Context) -> Found:
         yield (
             row,
             f"No goals set by week {by_week} (now week {row['days_in'] // 7 + 1}).",
-            f'connector goal add {row["person_id"]} "GOAL IN THEIR WORDS" --domain SLUG',
+            Fix(
+                f'connector goal add {row["person_id"]} "GOAL IN THEIR WORDS" --domain DOMAIN',
+                f"DOMAIN: {one_of(codes.GOAL_DOMAINS)}.",
+            ),
         )
 
 
@@ -285,8 +337,11 @@ def goal_not_reviewed(conn: sqlite3.Connection, ctx: Context) -> Found:
         yield (
             row,
             f"Goal {row['number']} not reviewed by week {by_week} ({when} week {row['days_in'] // 7 + 1}).",
-            f"connector goal review {row['person_id']} {row['number']}{ctx.episode_flag(row)} "
-            "--progress LEVEL",
+            Fix(
+                f"connector goal review {row['person_id']} {row['number']}"
+                f"{ctx.episode_flag(row)} --progress LEVEL",
+                f"LEVEL: {one_of(codes.GOAL_PROGRESS)}.",
+            ),
         )
 
 
@@ -297,8 +352,11 @@ def signpost_outcome_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
         yield (
             row,
             f"Signpost {row['signpost_id']} ({row['to_text']}, {row['date']}) has no outcome "
-            f"after {weeks} weeks.",
-            f"connector signpost outcome {row['signpost_id']} OUTCOME",
+            f"after {plural(weeks, 'week')}.",
+            Fix(
+                f"connector signpost outcome {row['signpost_id']} OUTCOME",
+                f"OUTCOME: {one_of(codes.SIGNPOST_OUTCOMES)}.",
+            ),
         )
 
 

@@ -171,7 +171,7 @@ def _warnings(item, support_weeks: int, wide: bool) -> tuple[list[str], str]:
     short = {
         "no-contact": f"no contact {item.days_waiting}d",
         "pending": f"pending {item.days_waiting}d",
-        "over-weeks": f"over {support_weeks} wks",
+        "over-weeks": f"over {support_weeks} wk{'' if support_weeks == 1 else 's'}",
     }
     return [short[w.code] for w in item.warnings], "red"
 
@@ -287,7 +287,8 @@ def caseload(data, *, as_json: bool) -> None:
 def check(result, *, as_json: bool) -> None:
     """Nothing at all when complete; otherwise each problem under its person, then a count of
     problems by rule and the completeness figure. A long problem wraps under its own indent;
-    a fix stays on one line, so it can be copied whole."""
+    a fix stays on one line, so it can be copied whole; its hint (the values a placeholder
+    takes) wraps on the lines below it."""
     if as_json:
         print_json(result.to_dict())
         return
@@ -309,22 +310,29 @@ def check(result, *, as_json: bool) -> None:
             lines.append("  " + text)
         else:
             lines.extend(_wrapped(text, "  ", width))
-        fix = "    fix: " + problem.fix  # never wrapped: copy and paste it
+        fix = FIX + problem.fix  # never wrapped: copy and paste it
         lines.append(fix if plain else paint(fix, "cyan"))
+        if problem.hint:
+            lines.extend(_wrapped(problem.hint, HINT, width, hang=""))
     lines.append("")
     lines.extend(_summary(result))
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _wrapped(text: str, indent: str, width: int) -> list[str]:
-    """Greedy word wrap with a hanging indent (textwrap is ten times slower on long lists)."""
+FIX = "    fix: "
+HINT = " " * len(FIX)  # under the command
+
+
+def _wrapped(text: str, indent: str, width: int, hang: str = "  ") -> list[str]:
+    """Greedy word wrap, later lines indented by `hang` more (textwrap is ten times slower on
+    long lists)."""
     if len(indent) + len(text) <= width:
         return [indent + text]
     lines, line = [], indent
     for word in text.split(" "):
         if line.strip() and len(line) + 1 + len(word) > width:
             lines.append(line)
-            line = indent + "  " + word
+            line = indent + hang + word
         else:
             line = f"{line} {word}" if line.strip() else line + word
     lines.append(line)
@@ -348,8 +356,9 @@ def _summary(result) -> list[str]:
 def completeness_line(result) -> str:
     if result.completeness_pct is None:
         return "Data completeness: no closed episodes yet."
+    episodes = result.closed_episodes
     return (
-        f"Data completeness over {result.closed_episodes} closed episodes: "
+        f"Data completeness over {episodes} closed episode{'' if episodes == 1 else 's'}: "
         f"{result.completeness_pct:.1f}%."
     )
 

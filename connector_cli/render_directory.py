@@ -68,7 +68,8 @@ def entries_table(entries: list[Entry], *, empty: str) -> None:
     out.print(table)
     stale = sum(1 for entry in entries if entry.stale and not entry.retired)
     total = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
-    out.print(_text(f"{total}; {stale} need verifying." if stale else f"{total}."))
+    need = "needs" if stale == 1 else "need"
+    out.print(_text(f"{total}; {stale} {need} verifying." if stale else f"{total}."))
 
 
 def _signposted(detail: EntryDetail) -> str:
@@ -99,7 +100,8 @@ def entry_card(detail: EntryDetail, stale_months: int) -> None:
     if entry.verified_by or entry.verified_how:
         verified += " (" + ", ".join(x for x in (entry.verified_by, entry.verified_how) if x) + ")"
     if entry.stale and not entry.retired:
-        verified += f" - stale: not verified in the last {stale_months} months"
+        months = f"{stale_months} month{'' if stale_months == 1 else 's'}"
+        verified += f" - stale: not verified in the last {months}"
     lines = [
         ("Category", f"{entry.category} ({category_label})"),
         ("Offers", entry.offers),

@@ -3,12 +3,15 @@ bar charts), its JSON, and the list of files `connector export` wrote."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 
 from connector_cli.render import console
 
 WIDTH = 80
 BAR_WIDTH = 24
+GROUP_BAR_WIDTH = 12
 BLOCKS = " ▏▎▍▌▋▊▉█"
 NO_DATA = "–"
 
@@ -165,8 +168,14 @@ def _chart(rows: list[tuple[str, object]], width: int = 14):
     return grid
 
 
+def _chart_width(rows: list[tuple[str, object]]) -> int:
+    """Columns a chart takes besides its bars: indent, label, space, count, space."""
+    return 2 + max(len(label) for label, _ in rows) + 1 + max(len(show(v)) for _, v in rows) + 1
+
+
 def _group_charts(published):
-    """Referral source groups and signpost groups, side by side."""
+    """Referral source groups and signpost groups, side by side, each group named as in the
+    export; the bars shorten when large counts need the room (80 columns in all)."""
     from rich.table import Table
 
     both = Table.grid(padding=(0, 2))
@@ -175,9 +184,9 @@ def _group_charts(published):
     both.add_row(Text("  Referrals by source group"), Text("Signposts by group"))
     sources = [(row["group"], row["count"]) for row in published.breakdowns["source_groups"]]
     signposts = [(row["group"], row["count"]) for row in published.breakdowns["signpost_groups"]]
-    both.add_row(
-        _chart(sources, 12), _chart([(g.replace("national-", "nat-"), v) for g, v in signposts], 12)
-    )
+    room = WIDTH - 2 - _chart_width(sources) - _chart_width(signposts)
+    bars = max(4, min(GROUP_BAR_WIDTH, room // 2))
+    both.add_row(_chart(sources, bars), _chart(signposts, bars))
     return both
 
 
@@ -263,15 +272,34 @@ def _footnotes(published) -> list[str]:
     ]
 
 
-def print_report(published) -> None:
+def period_title(period) -> str:
+    """`2026Q3: 2026-07-01 to 2026-09-30`; a --from/--to period is just its dates (its label,
+    `2026-07-01_to_2026-08-31`, names the export folder)."""
+    dates = f"{period.start} to {period.end}"
+    return (
+        dates if period.label == f"{period.start}_to_{period.end}" else f"{period.label}: {dates}"
+    )
+
+
+def period_note(period, today: date) -> str | None:
+    """A note for a period that has not ended (or begun) by `today`, else None."""
+    if today < date.fromisoformat(str(period.start)):
+        return "The period has not started yet: there are no figures."
+    if today < date.fromisoformat(str(period.end)):
+        return f"The period has not ended yet: figures so far (up to {today.isoformat()})."
+    return None
+
+
+def print_report(published, *, today: date) -> None:
     from rich.console import Group
 
     out = console()
     out.width = min(out.width, WIDTH)
     period = published.period
-    parts: list = [
-        Text(f"Connector report {period.label}: {period.start} to {period.end}", style="bold"),
-    ]
+    parts: list = [Text(f"Connector report {period_title(period)}", style="bold")]
+    note = period_note(period, today)
+    if note:
+        parts.append(Text(note, style="yellow"))
     after = {
         3: _group_charts,
         4: lambda p: Group(
@@ -313,14 +341,19 @@ def report_json(published) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def print_export(result) -> None:
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def print_export(result, *, period, today: date) -> None:
     out = console()
-    out.print(f"Wrote {len(result.files)} files to {result.folder}/:", highlight=False)
+    files = _count(len(result.files), "file", "files")
+    out.print(f"Wrote {files} to {result.folder}/:", highlight=False, markup=False)
     for f in result.files:
         if f.name.endswith(".json"):
             detail = "file list with SHA-256 and hidden-cell counts"
         else:
-            detail = f"{f.rows} rows" + (
+            detail = _count(f.rows, "row", "rows") + (
                 f", {f.suppressed_cells} hidden" if f.suppressed_cells else ""
             )
             if f.record_level:
@@ -328,3 +361,6 @@ def print_export(result) -> None:
         out.print(f"  {f.name:<22} {detail}", highlight=False, markup=False)
     for name in result.removed:
         out.print(f"  removed the old {name} (this export has no records)", markup=False)
+    note = period_note(period, today)
+    if note:
+        out.print(note, style="yellow", highlight=False, markup=False)

@@ -176,13 +176,14 @@ def test_most_urgent_first(caseload):
         # no warning: overdue, longest overdue first, then longest waiting
         "Bea Baseline",  # 8 days late, 8 days since contact
         "Otto Overdue",  # 8 days late, 1 day since contact
-        # nothing overdue: longest without contact first
-        "Una Upcoming",  # 7 days
+        # due now (not late): longest without contact first
         "Nina New",  # 5 days since acceptance
-        "Carl Close",  # 3 days
         "Fay Fresh",  # 2 days since referral (person 2)
         "Rae Review",  # 2 days (person 8)
         "Tom Today",  # 0 days
+        # still to come: the soonest first, however long since the last contact
+        "Una Upcoming",  # review from 12-04: in 14 days (7 days since contact)
+        "Carl Close",  # last week of support from 12-11: in 21 days
     ]
 
 
@@ -205,6 +206,10 @@ def test_screen_at_80_columns(caseload, monkeypatch):
     assert lines[2].split() == ["3", "Quinn", "Quiet", "3/12", "none", "-", "1st", "contact", "5d",
                                 "late", "no", "contact", "19d"]  # fmt: skip
     assert "Wes Weeks" in lines[4] and "13/12" in lines[4] and "over 12 wks" in lines[4]
+    # without warnings: late, then now, then in N days (soonest first)
+    nexts = [line.split("  -  ")[1].strip() for line in lines[6:14]]
+    assert nexts == ["baseline 8d late", "review 8d late", "1st contact now", "decide now",
+                     "review now", "baseline now", "review in 14d", "close in 21d"]  # fmt: skip
     assert all(len(line) <= 80 for line in lines)
     follow = lines.index("Follow-up due after closure: 2")
     assert "Len Late" in lines[follow + 2] and "38d late" in lines[follow + 2]
@@ -236,6 +241,19 @@ def test_settings_change_the_view(caseload):
     assert items["Wes Weeks"]["next_due"]["due_by"] == "2026-12-17"  # 08-28 + 15 weeks + 6 days
     assert items["Pat Pending"]["warnings"] == []
     assert items["Pat Pending"]["next_due"]["due_by"] == "2026-11-24"
+
+
+def test_warnings_count_in_the_singular(db_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+    ok("config", "set", "no_contact_warning_days", "1")
+    ok("config", "set", "support_weeks", "1")
+    person = started("Sam Single", "2026-11-12", ["2026-11-12", "2026-11-19"], ("baseline",))
+    [item] = ok("caseload", "--json").json()["open"]
+    assert item["person_id"] == person
+    assert [w["text"] for w in item["warnings"]] == ["no contact 1 day", "beyond 1 week"]
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = ok("caseload").stdout.splitlines()  # the narrow layout: warnings one to a line
+    assert lines[2].endswith("no contact 1d") and lines[3].strip() == "over 1 wk"
 
 
 def test_empty_caseload_and_nothing_written(db_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import ok, rows, run, snapshot
+from conftest import ok, refused, rows, run, snapshot
 
 DETAILS = {
     "--source": "self",
@@ -87,6 +87,11 @@ def only(rule: str) -> list[tuple]:
     return [(p["person_id"], p["episode_id"], p["problem"], p["fix"]) for p in found]
 
 
+def hints(rule: str) -> list[str | None]:
+    """The hint of each problem of `rule`: the values a placeholder in its fix can take."""
+    return [p["hint"] for p in problems() if p["rule"] == rule]
+
+
 def execute(db_path, sql: str, params=()) -> None:
     conn = sqlite3.connect(db_path)
     with conn:
@@ -119,24 +124,58 @@ def test_empty_database_is_complete(db_path):
 
 
 @pytest.mark.parametrize(
-    "flag, rule, problem, fix",
+    "flag, rule, problem, fix, hint",
     [
         ("--gender", "gender-missing", "Gender not recorded (not even 'not stated').",
-         "connector person edit 1 --gender SLUG"),
+         "connector person edit 1 --gender GENDER",
+         "GENDER: female, male, non-binary, other or not-stated."),
         ("--age", "age-missing", "Age not recorded (no date of birth, no age, not even 'not stated').",
-         "connector person edit 1 --age N"),
+         "connector person edit 1 --age N", "N: age in years at the referral, or not-stated."),
         ("--ethnicity", "ethnicity-missing", "Ethnicity not recorded (not even 'Z not stated').",
-         "connector person edit 1 --ethnicity CODE"),
+         "connector person edit 1 --ethnicity CODE",
+         "CODE: the NHS ethnic category letter, A to S (Z = not stated)."),
         ("--living", "living-missing", "Living arrangement not recorded (not even 'not stated').",
-         "connector person edit 1 --living SLUG"),
+         "connector person edit 1 --living ARRANGEMENT",
+         "ARRANGEMENT: alone, partner, family-friends, sheltered, care-home, other or not-stated."),
         ("--no-triggers", "triggers-not-asked",
-         "Trigger groups never answered (not even 'none of these').",
-         "connector referral edit 1 --trigger SLUG"),
+         "Life events (trigger groups) never asked (not even 'none of these').",
+         "connector referral edit 1 --trigger GROUP",
+         "GROUP: young-parent, bereaved, separated, no-children-at-home, health or mobility; "
+         "repeat --trigger for several, or use --no-triggers if none apply."),
     ],
 )  # fmt: skip
-def test_each_unanswered_detail(db_path, flag, rule, problem, fix):
+def test_each_unanswered_detail(db_path, flag, rule, problem, fix, hint):
     refer("Gail Gap", "2026-11-18", leave_out=flag)
     assert only(rule) == [(1, 1, problem, fix)]
+    assert hints(rule) == [hint]
+
+
+@pytest.mark.parametrize(
+    "fix, answer",
+    [
+        (["person", "edit", "1", "--gender"], "non-binary"),
+        (["person", "edit", "1", "--age"], "not-stated"),
+        (["person", "edit", "1", "--ethnicity"], "Z"),
+        (["person", "edit", "1", "--living"], "care-home"),
+        (["referral", "edit", "1", "--trigger"], "no-children-at-home"),
+    ],
+)
+def test_every_value_a_hint_offers_is_accepted(db_path, fix, answer):
+    """The hints name real values: the fix with one of them filled in clears the problem."""
+    flag = fix[-1]
+    refer("Gail Gap", "2026-11-18", leave_out=flag if flag != "--trigger" else "--no-triggers")
+    assert answer in hints(problems()[0]["rule"])[0]
+    ok(*fix, answer)
+    assert problems() == []
+
+
+def test_a_fix_with_the_placeholder_left_in_is_refused(db_path):
+    """Pasted without choosing a value, a fix is refused and writes nothing."""
+    refer("Gail Gap", "2026-11-18", leave_out="--gender")
+    [found] = problems()
+    before = snapshot(db_path)
+    refused(*found["fix"].split()[1:], contains="Valid: female, male")
+    assert snapshot(db_path) == before
 
 
 def test_a_trigger_group_is_an_answer(db_path):
@@ -165,6 +204,9 @@ def test_accepted_30_days_without_support_contact(db_path):
         (late, 1, "Accepted on 2026-10-21 (30 days ago) with no support contact yet.",
          "connector visit log 1 --kind KIND --minutes N"),
     ]  # fmt: skip
+    assert hints("no-support-contact") == [
+        "KIND: face-to-face, telephone, video or message; N: whole minutes."
+    ]
 
 
 def test_baseline_ucla_missing_after_the_first_support_contact(db_path):
@@ -174,8 +216,13 @@ def test_baseline_ucla_missing_after_the_first_support_contact(db_path):
     skip(skipped, "ucla3", "baseline", "2026-11-16")  # "declined" answers for the stage
     assert only("baseline-ucla-missing") == [
         (1, 1, "Baseline UCLA loneliness missing (first support contact 2026-11-16).",
-         "connector ucla score A1 A2 A3 --person 1 --stage baseline"),
+         "connector ucla score --person 1 --stage baseline"),
     ]  # fmt: skip
+    assert hints("baseline-ucla-missing") == [None]  # the command asks the questions
+    [found] = problems()
+    refused(*found["fix"].split()[1:], contains="no terminal to ask")  # tests have none
+    ok(*found["fix"].split()[1:], "2", "2", "1")  # the answers, as typed at the prompts
+    assert problems() == []
 
 
 def test_baseline_missing_on_a_closed_episode_is_recorded_as_not_collected(db_path):
@@ -190,6 +237,9 @@ def test_baseline_missing_on_a_closed_episode_is_recorded_as_not_collected(db_pa
         (1, 1, "Baseline UCLA loneliness missing (first support contact 2026-09-01).",
          "connector measure skip 1 ucla3 --stage baseline --reason REASON --date 2026-09-05"),
     ]  # fmt: skip
+    assert hints("baseline-ucla-missing") == [
+        "REASON: declined, not-appropriate or could-not-contact."
+    ]
 
 
 def test_end_measures_missing_after_closure(db_path):
@@ -204,9 +254,9 @@ def test_end_measures_missing_after_closure(db_path):
     closed("Fred Fine", "2026-10-01", "2026-11-10")
     assert only("end-measures-missing") == [
         (1, 1, "End UCLA loneliness missing (closed 2026-11-10).",
-         "connector ucla score A1 A2 A3 --person 1 --stage end"),
+         "connector ucla score --person 1 --stage end"),
         (1, 1, "End SWEMWBS missing (closed 2026-11-10).",
-         "connector swemwbs score A1 ... A7 --person 1 --stage end"),
+         "connector swemwbs score --person 1 --stage end"),
         (2, 2, "End UCLA loneliness missing (closed 2026-10-01).",
          "connector measure skip 2 ucla3 --stage end --reason REASON --date 2026-10-01"),
     ]  # fmt: skip
@@ -223,7 +273,7 @@ def test_follow_up_overdue(db_path):
     skip(done, "ucla3", "follow-up", "2026-09-20")
     assert only("follow-up-overdue") == [
         (1, 1, "Follow-up UCLA loneliness overdue (closed 2026-07-01, due by 2026-10-13).",
-         "connector ucla score A1 A2 A3 --person 1 --stage follow-up"),
+         "connector ucla score --person 1 --stage follow-up"),
         (2, 2, "Follow-up UCLA loneliness overdue (closed 2026-03-01, due by 2026-06-13).",
          "connector measure skip 2 ucla3 --stage follow-up --reason REASON --date 2026-08-30"),
     ]  # fmt: skip
@@ -252,8 +302,10 @@ def test_face_to_face_without_location(db_path):
             "VALUES (1, '2026-11-17', 'face-to-face', 45, 'x')")  # fmt: skip
     assert only("contact-location-missing") == [
         (1, 1, "Face-to-face contact 2 on 2026-11-17 has no location.",
-         "connector visit edit 2 --location SLUG"),
+         "connector visit edit 2 --location PLACE"),
     ]  # fmt: skip
+    [hint] = hints("contact-location-missing")
+    assert hint.startswith("PLACE: home, community-venue, ") and hint.endswith(" or other.")
 
 
 def test_contacts_dated_after_closure(db_path):
@@ -282,6 +334,7 @@ def test_goals_not_reviewed_by_week_7(db_path):
         (1, 1, "Goal 1 not reviewed by week 7 (now week 9).",
          "connector goal review 1 1 --progress LEVEL"),
     ]  # fmt: skip
+    assert hints("goal-not-reviewed") == ["LEVEL: achieved, a-lot, some or none."]
 
 
 def test_goals_not_reviewed_in_a_closed_episode(db_path):
@@ -303,10 +356,14 @@ def test_no_goals_by_week_4(db_path):
     supported("Wyn Week4", "2026-10-24")  # 27 days: week 4, not past it
     assert only("no-goals") == [
         (1, 1, "No goals set by week 4 (now week 6).",
-         'connector goal add 1 "GOAL IN THEIR WORDS" --domain SLUG'),
+         'connector goal add 1 "GOAL IN THEIR WORDS" --domain DOMAIN'),
         (2, 2, "No goals set by week 4 (now week 6).",
-         'connector goal add 2 "GOAL IN THEIR WORDS" --domain SLUG'),
+         'connector goal add 2 "GOAL IN THEIR WORDS" --domain DOMAIN'),
     ]  # fmt: skip
+    assert hints("no-goals")[0] == (
+        "DOMAIN: friends, social-networks, daily-living, paperwork, services, home, safety, "
+        "caring or other."
+    )
 
 
 def test_signposts_without_outcome_after_4_weeks(db_path):
@@ -320,6 +377,9 @@ def test_signposts_without_outcome_after_4_weeks(db_path):
         (1, 1, "Signpost 1 (Lunch club 2026-10-23, 2026-10-23) has no outcome after 4 weeks.",
          "connector signpost outcome 1 OUTCOME"),
     ]  # fmt: skip
+    assert hints("signpost-outcome-missing") == [
+        "OUTCOME: attended, still-attending, did-not-attend or not-known."
+    ]
 
 
 # --- Closure -----------------------------------------------------------------------------------
@@ -359,18 +419,34 @@ def test_text_output_lists_problems_under_each_person(db_path, monkeypatch):
     assert result.stdout.splitlines() == [
         "Gail Gap (#1)",
         "  Gender not recorded (not even 'not stated').",
-        "    fix: connector person edit 1 --gender SLUG",
+        "    fix: connector person edit 1 --gender GENDER",
+        "         GENDER: female, male, non-binary, other or not-stated.",
         "",
         "Kit Keep (#2)",
         "  End UCLA loneliness missing (closed 2026-11-10).",
-        "    fix: connector ucla score A1 A2 A3 --person 2 --stage end",
+        "    fix: connector ucla score --person 2 --stage end",
         "",
         "2 problems for 2 people:",
         "       1  gender-missing",
         "       1  end-measures-missing",
         # one closed episode (Kit): 8 of 9 fields present (no end UCLA) = 88.9%
-        "Data completeness over 1 closed episodes: 88.9%.",
+        "Data completeness over 1 closed episode: 88.9%.",
     ]
+
+
+def test_a_long_hint_wraps_under_the_fix_at_80_columns(db_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    refer("Tess Trigger", "2026-11-18", leave_out="--no-triggers")
+    lines = run("check").stdout.splitlines()
+    assert lines[:6] == [
+        "Tess Trigger (#1)",
+        "  Life events (trigger groups) never asked (not even 'none of these').",
+        "    fix: connector referral edit 1 --trigger GROUP",
+        "         GROUP: young-parent, bereaved, separated, no-children-at-home, health",
+        "         or mobility; repeat --trigger for several, or use --no-triggers if none",
+        "         apply.",
+    ]
+    assert lines[7] == "1 problem for 1 person:"
 
 
 def test_json_lists_problems_and_the_completeness_figure(db_path):
@@ -390,10 +466,12 @@ def test_json_lists_problems_and_the_completeness_figure(db_path):
         "problems": [
             {"person_id": 2, "episode_id": 2, "rule": "gender-missing",
              "problem": "Gender not recorded (not even 'not stated').",
-             "fix": "connector person edit 2 --gender SLUG"},
+             "fix": "connector person edit 2 --gender GENDER",
+             "hint": "GENDER: female, male, non-binary, other or not-stated."},
             {"person_id": 2, "episode_id": 2, "rule": "end-measures-missing",
              "problem": "End UCLA loneliness missing (closed 2026-10-01).",
-             "fix": "connector measure skip 2 ucla3 --stage end --reason REASON --date 2026-10-01"},
+             "fix": "connector measure skip 2 ucla3 --stage end --reason REASON --date 2026-10-01",
+             "hint": "REASON: declined, not-appropriate or could-not-contact."},
         ],
         # (9 + 6) of 18 fields = 83.33...%
         "data_completeness_pct": 83.3,
@@ -484,7 +562,7 @@ def test_colour_only_when_rich_would_use_it(db_path, monkeypatch):
     assert coloured.splitlines()[:3] == [
         "\x1b[1mGail Gap (#1)\x1b[0m",
         "  Gender not recorded (not even 'not stated').",
-        "\x1b[36m    fix: connector person edit 1 --gender SLUG\x1b[0m",
+        "\x1b[36m    fix: connector person edit 1 --gender GENDER\x1b[0m",
     ]
     monkeypatch.setenv("NO_COLOR", "1")
     assert run("check").stdout == plain

@@ -295,7 +295,26 @@ def test_list_table_marks_stale_entries():
     out = ok("directory", "list").stdout
     walk = out.index("Northside Walking Group")
     assert "never" in out[walk:] and "stale" in out[walk:]
-    assert out.splitlines()[-1] == "4 entries; 1 need verifying."
+    assert out.splitlines()[-1] == "4 entries; 1 needs verifying."
+
+
+def test_counts_in_the_singular(db_path, tmp_path):
+    entry_id = add("--name", "Group", "--category", "nhs/community")  # never verified: stale
+    assert ok("directory", "list").stdout.splitlines()[-1] == "1 entry; 1 needs verifying."
+    exported = tmp_path / "one.csv"
+    assert ok("directory", "export", "--out", str(exported)).stdout == (
+        f"Wrote 1 entry to {exported}.\n"
+    )
+    other = tmp_path / "other.db"
+    assert ok("--db", str(other), "directory", "import", str(exported)).stdout == (
+        "Imported 1 entry from one.csv.\n"
+    )
+    ok("config", "set", "stale_months", "1")
+    person("Ada Lovelace")
+    ok("signpost", "add", "Ada", "--entry", str(entry_id))
+    out = " ".join(ok("directory", "show", str(entry_id)).stdout.split())
+    assert "stale: not verified in the last 1 month " in out + " "
+    assert "1 person (1 signpost)" in out
 
 
 # --- search ------------------------------------------------------------------------------------

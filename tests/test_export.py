@@ -304,6 +304,44 @@ def test_a_quarter_with_no_data_exports_zeros(caseload, tmp_path):  # noqa: F811
     assert read_csv(tmp_path / "z" / "gaps.csv") == []
 
 
+def test_export_summary_counts_rows_in_good_english(caseload, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("COLUMNS", "80")
+    # September: Kim's gap (09-01) is the only one.
+    result = ok("export", "--from", "2026-09-01", "--to", "2026-09-30", "--out",
+                str(tmp_path / "s"))  # fmt: skip
+    files = [line.split(None, 1) for line in result.stdout.splitlines() if line.startswith("  ")]
+    listed = dict(files)
+    assert listed["gaps.csv"] == "1 row, 1 hidden"
+    assert listed["trigger_groups.csv"].startswith("8 rows")
+    zero = ok("export", "--quarter", "2025Q1", "--out", str(tmp_path / "z")).stdout
+    assert "gaps.csv               0 rows" in zero
+
+
+def test_export_warnings_wrap_to_the_terminal_width(caseload, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("COLUMNS", "72")
+    result = export(tmp_path / "w", "--records", "--suppress-below", "0")
+    lines = result.stderr.splitlines()
+    assert all(len(line) <= 72 for line in lines)
+    assert lines == [
+        "Warning: disclosure control is off (--suppress-below 0). Small numbers",
+        "are shown and could identify people: do not share these figures outside",
+        "the service.",
+        "Warning: episodes.csv holds one row per episode. Pseudonymised rows are",
+        "still personal data: store and send them only under your data-sharing",
+        "agreement.",
+    ]
+
+
+def test_export_of_a_period_not_yet_over_says_so(caseload, tmp_path):  # noqa: F811
+    result = export(tmp_path / "q4", quarter="2026Q4")  # today is 2026-11-20
+    assert result.stdout.splitlines()[-1] == (
+        "The period has not ended yet: figures so far (up to 2026-11-20)."
+    )
+    assert "not ended" not in export(tmp_path / "q3").stdout
+    manifest = json.loads((tmp_path / "q4" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["period"]["label"] == "2026Q4"  # the files are unchanged
+
+
 def test_cells_are_spreadsheet_safe():
     assert cell(-1.2, 2) == "-1.20"
     assert cell(93.7, 1) == "93.7"

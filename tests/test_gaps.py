@@ -363,6 +363,13 @@ def test_gaps_in_the_report_are_suppressed():
     assert "Secret need text" not in out and "Ada" not in out
 
 
+def test_one_gap_is_one_row_in_the_export_listing(tmp_path):
+    gap("third-sector/befriending", "none-exists", "2026-08-03", "Riverside")
+    out = ok("export", "--quarter", "2026Q3", "--out", str(tmp_path / "q3")).stdout
+    assert "  gaps.csv               1 row, 1 hidden" in out.splitlines()
+    assert ok("gap", "list").stdout.splitlines()[-1] == "1 gap."
+
+
 def test_every_gap_command_has_help():
     out = ok("gap", "--help").stdout
     for command in ("add", "list"):

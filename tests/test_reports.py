@@ -1107,6 +1107,74 @@ def test_report_with_suppression_off_warns(caseload):
     assert "*" not in result.stdout.replace("* hidden", "")
 
 
+def test_warning_is_wrapped_to_the_terminal_width(caseload, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = ok("report", "--quarter", "2026Q3", "--suppress-below", "0").stderr.splitlines()
+    assert lines == [
+        "Warning: disclosure control is off (--suppress-below 0).",
+        "Small numbers are shown and could identify people: do not",
+        "share these figures outside the service.",
+    ]
+
+
+def test_from_to_report_is_titled_by_its_dates(caseload, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    text = ok("report", "--from", "2026-07-01", "--to", "2026-08-31").stdout
+    assert text.splitlines()[0] == "Connector report 2026-07-01 to 2026-08-31"
+    assert "_to_" not in text
+    assert "has not ended" not in text
+
+
+def test_group_charts_name_national_government_alike_within_80_columns(caseload, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = ok("report", "--quarter", "2026Q3", "--suppress-below", "0").stdout.splitlines()
+    start = lines.index(next(line for line in lines if "Referrals by source group" in line))
+    charts = [line.rstrip() for line in lines[start : start + 11]]
+    assert charts[0] == "  Referrals by source group           Signposts by group"
+    assert charts[5] == (
+        "  own-organisation    0                 national-government 0"
+    )  # the signpost group, named as in the sources chart and the export
+    assert charts[8] == "  national-government 0"
+    assert "nat-government" not in "\n".join(lines)
+    assert max(len(line) for line in lines) <= 80
+
+
+def test_big_counts_shorten_the_group_bars_to_stay_within_80_columns():
+    """Five-digit counts on both sides still fit: the bars give up the room."""
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from connector_cli import render_reports
+
+    rows = [{"group": g, "count": 12345} for g in ("self", "nhs", "national-government")]
+    published = SimpleNamespace(breakdowns={"source_groups": rows, "signpost_groups": rows})
+    out = Console(width=80, file=io.StringIO())
+    out.print(render_reports._group_charts(published))
+    lines = out.file.getvalue().splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    # 2 + 19 + 1 + 5 + 1 = 28 columns before each bar; the bars get (80 - 2 - 2 * 28) // 2 = 11
+    chart = "  national-government 12345 " + "█" * 11
+    assert lines[3].rstrip() == chart + "  " + chart
+
+
+def test_a_period_not_yet_over_says_the_figures_are_so_far(caseload, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = ok("report", "--quarter", "2026Q4").stdout.splitlines()  # today is 2026-11-20
+    assert lines[:2] == [
+        "Connector report 2026Q4: 2026-10-01 to 2026-12-31",
+        "The period has not ended yet: figures so far (up to 2026-11-20).",
+    ]
+    ended = ok("report", "--from", "2026-10-01", "--to", "2026-11-19").stdout.splitlines()
+    assert ended[1] == ""  # ended yesterday: no note
+    today = ok("report", "--from", "2026-11-01", "--to", "2026-11-20").stdout.splitlines()
+    assert today[1] == ""  # ends today: figures are as complete as they can be today
+    later = ok("report", "--quarter", "2027Q1").stdout.splitlines()
+    assert later[1] == "The period has not started yet: there are no figures."
+    assert "not ended" not in ok("report", "--quarter", "2026Q4", "--json").stdout
+
+
 def test_completeness_for_chosen_episodes_or_a_period(caseload, db_path):
     """`completeness` is shared with `connector check`: any episodes, or those closed in a
     period; nine fields each; "not stated" and skipped measures count as present."""

@@ -37,12 +37,20 @@ def _threshold(k: int) -> int:
     if k < 0:
         raise UserError(f"--suppress-below must be 0 or more, not {k}.")
     if k == 0:
-        typer.echo(
+        _warn(
             "Warning: disclosure control is off (--suppress-below 0). Small numbers are shown "
-            "and could identify people: do not share these figures outside the service.",
-            err=True,
+            "and could identify people: do not share these figures outside the service."
         )
     return k
+
+
+def _warn(text: str) -> None:
+    """A warning on stderr, word-wrapped to the terminal's width (never cut mid-word)."""
+    import textwrap
+
+    from connector_cli.render import console
+
+    typer.echo(textwrap.fill(text, width=console(stderr=True).width), err=True)
 
 
 Quarter = Annotated[str | None, typer.Option("--quarter", metavar="Q", help=QUARTER_HELP)]
@@ -64,6 +72,7 @@ def report(
 ) -> None:
     """Show the commissioner figures for a period: referrals, support, outcomes."""
     from connector_cli import render_reports
+    from connector_cli.dates import today
     from connector_cli.reports import build_figures
     from connector_cli.session import open_db
     from connector_cli.suppression import publish
@@ -74,7 +83,7 @@ def report(
     if as_json:
         typer.echo(render_reports.report_json(published))
     else:
-        render_reports.print_report(published)
+        render_reports.print_report(published, today=today())
 
 
 def export(
@@ -103,6 +112,7 @@ def export(
 ) -> None:
     """Write the commissioner files (summary.csv, breakdowns, manifest.json) to a folder."""
     from connector_cli import render_reports
+    from connector_cli.dates import today
     from connector_cli.export import default_folder, write_export
     from connector_cli.session import open_db
 
@@ -118,10 +128,9 @@ def export(
         excel=excel,
         force=force,
     )
-    render_reports.print_export(result)
+    render_reports.print_export(result, period=period, today=today())
     if records:
-        typer.echo(
+        _warn(
             "Warning: episodes.csv holds one row per episode. Pseudonymised rows are still "
-            "personal data: store and send them only under your data-sharing agreement.",
-            err=True,
+            "personal data: store and send them only under your data-sharing agreement."
         )
