@@ -389,13 +389,36 @@ def change_setting(conn: sqlite3.Connection, *, key: str, value: str) -> Setting
 
     key = _known_key(key)
     text = value.strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_SETTING:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_SETTING:
         raise UserError(
             f"Invalid value '{value}' for {key}: give a whole number from 1 to {MAX_SETTING}."
         )
     set_setting(conn, key, int(text))
+    _check_consistent(all_settings(conn))  # refused: the transaction rolls the change back
     record(conn, "config-set", key=key, value=int(text))
     return _setting(conn, key)
+
+
+def _check_consistent(values: dict[str, int]) -> None:
+    """Settings that contradict each other would make every due date nonsense."""
+    from connector_cli.errors import UserError
+
+    weeks, review, spread = (
+        values["support_weeks"],
+        values["review_week"],
+        values["review_window_weeks"],
+    )
+    if review - spread < 1 or review + spread > weeks:
+        raise UserError(
+            f"The review window (week {review} ± {spread}) must fall within the "
+            f"{weeks} weeks of support; change review_week, review_window_weeks or support_weeks."
+        )
+    follow, follow_spread = values["followup_week"], values["followup_window_weeks"]
+    if follow - follow_spread < 1:
+        raise UserError(
+            f"The follow-up window (week {follow} ± {follow_spread} after closure) must start "
+            "after closure; change followup_week or followup_window_weeks."
+        )
 
 
 def reset_setting(conn: sqlite3.Connection, *, key: str) -> Setting:

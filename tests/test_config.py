@@ -68,3 +68,15 @@ def test_value_must_be_a_whole_number_from_1(db_path, value):
 def test_missing_value_is_a_usage_error(db_path):
     result = run("config", "set", "support_weeks")
     assert result.exit_code == 2 and "VALUE" in result.stderr
+
+
+def test_settings_that_contradict_each_other_are_refused(db_path):
+    ok("config", "set", "support_weeks", "16")
+    before = snapshot(db_path)
+    refused("config", "set", "review_week", "1000", contains="review window")
+    refused("config", "set", "support_weeks", "5", contains="review window")  # review is weeks 5-7
+    refused("config", "set", "followup_window_weeks", "12", contains="follow-up window")
+    assert snapshot(db_path) == before
+    assert rows(db_path, "SELECT value FROM settings WHERE key = 'support_weeks'") == [
+        {"value": "16"}
+    ]
