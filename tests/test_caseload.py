@@ -246,14 +246,16 @@ def test_settings_change_the_view(caseload):
 def test_warnings_count_in_the_singular(db_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "160")
     ok("config", "set", "no_contact_warning_days", "1")
-    ok("config", "set", "support_weeks", "1")
-    person = started("Sam Single", "2026-11-12", ["2026-11-12", "2026-11-19"], ("baseline",))
+    # The shortest support a review window fits in is 3 weeks (review week 2 +/- 1).
+    ok("config", "set", "review_week", "2")
+    ok("config", "set", "support_weeks", "3")
+    person = started("Sam Single", "2026-10-29", ["2026-10-29", "2026-11-19"], ("baseline",))
     [item] = ok("caseload", "--json").json()["open"]
     assert item["person_id"] == person
-    assert [w["text"] for w in item["warnings"]] == ["no contact 1 day", "beyond 1 week"]
+    assert [w["text"] for w in item["warnings"]] == ["no contact 1 day", "beyond 3 weeks"]
     monkeypatch.setenv("COLUMNS", "80")
     lines = ok("caseload").stdout.splitlines()  # the narrow layout: warnings one to a line
-    assert lines[2].endswith("no contact 1d") and lines[3].strip() == "over 1 wk"
+    assert lines[2].endswith("no contact 1d") and lines[3].strip() == "over 3 wks"
 
 
 def test_empty_caseload_and_nothing_written(db_path):
