@@ -218,6 +218,10 @@ CASES = {
         ["what-matters", "Ann Lee", "--answer", "hobbies=knitting"],
         "KEY=TEXT",
     ),
+    "answer given twice": (
+        ["what-matters", "Ann Lee", "--answer", "matters-most=a", "--answer", "matters-most=b"],
+        "given twice",
+    ),
     "unknown barrier": (
         ["what-matters", "Ann Lee", "--answer", "barriers=money"],
         "Unknown barrier",

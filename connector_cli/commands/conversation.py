@@ -20,6 +20,8 @@ def _parse_answers(answers: list[str]) -> dict[str, str]:
     for item in answers:
         key, sep, text = item.partition("=")
         key = key.strip().lower()
+        if key in parsed:
+            raise UserError(f"--answer {key} is given twice; give each answer once.")
         if not sep or key not in QUESTIONS:
             raise UserError(f"Give answers as KEY=TEXT with KEY one of: {', '.join(QUESTIONS)}.")
         if key == "barriers":
