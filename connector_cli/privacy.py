@@ -263,6 +263,7 @@ class Restore:
     source: Path
     tables: dict[str, int]
     kept_aside: Path | None
+    erasures_since: int = 0
 
 
 def restore(candidate: Candidate, *, db_file: Path) -> Restore:
@@ -292,6 +293,10 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
     conn = connect(db_file)  # already upgraded and checked above
     try:
         with write(conn):
+            # The audit log outlives the restore: what was done since the backup (exports,
+            # erasures) stays on record. Its entries hold no personal data.
+            later = store.audit_entries_after(aside, store.latest_audit_time(conn)) if aside else []
+            since = store.add_audit_entries(conn, later)
             record(
                 conn,
                 "restore",
@@ -302,7 +307,8 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
             )
     finally:
         conn.close()
-    return Restore(candidate.path, counts, aside)
+    erasures = sum(1 for _, action, _ in since if action in ("erasure", "retention-erasure"))
+    return Restore(candidate.path, counts, aside, erasures)
 
 
 # --- Subject access ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 # Record kinds in the order people think of them, with singular and plural words.
@@ -96,6 +97,13 @@ def restore_done(done) -> None:
     print(f"Restored {counts_text(key_counts(done.tables))} from {done.source}.")
     if done.kept_aside:
         print(f"The database as it was is kept at {done.kept_aside}")
+    if done.erasures_since:
+        print(
+            f"Warning: {done.erasures_since} erasure(s) were made after this backup, so the "
+            "people erased then are back in the restored records. Erase them again "
+            "(`connector audit` lists when).",
+            file=sys.stderr,
+        )
 
 
 # --- Subject access and erasure ------------------------------------------------------------------

@@ -856,3 +856,14 @@ def test_a_database_from_the_first_release_upgrades_with_every_row(db_path):
     ok("backup")  # and the privacy commands work on the upgraded file
     ok("person", "export", "Doreen", "--out", db_path.parent / "sar")
     assert json.loads((db_path.parent / "sar.json").read_text())["counts"]["measure_answers"] == 18
+
+
+def test_restore_keeps_the_audit_log_and_warns_of_erasures_since(db_path):
+    add_person(db_path, "Margaret Zebedee")
+    backup = Path(ok("backup", "--json").json()["path"])
+    ok("person", "forget", "Margaret", "--yes")
+    result = ok("restore", backup, "--yes")
+    actions = [entry["action"] for entry in audit_rows(db_path)]
+    assert actions[-3:] == ["backup", "erasure", "restore"]  # what happened since stays on record
+    assert "1 erasure(s) were made after this backup" in result.stderr
+    assert [r["name"] for r in rows(db_path, "SELECT name FROM people")] == ["Margaret Zebedee"]

@@ -295,3 +295,36 @@ def closed_episodes_before(conn: sqlite3.Connection, cutoff: str) -> list[dict]:
 def audit_entries(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute("SELECT id, at, action, detail FROM audit_log ORDER BY id")
     return [dict(row) for row in rows]
+
+
+def audit_entries_after(path: Path, after: str | None) -> list[tuple[str, str, str]]:
+    """The (content-free) audit entries of another database file made after `after`."""
+    try:
+        # immutable: reading must not leave -wal/-shm files beside the copy set aside
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return []
+    try:
+        rows = conn.execute(
+            "SELECT at, action, detail FROM audit_log WHERE ? IS NULL OR at >= ? ORDER BY id",
+            [after, after],
+        ).fetchall()
+    except sqlite3.Error:
+        rows = []  # a damaged or foreign file set aside: nothing to carry over
+    finally:
+        conn.close()
+    return [tuple(row) for row in rows]
+
+
+def latest_audit_time(conn: sqlite3.Connection) -> str | None:
+    return conn.execute("SELECT max(at) FROM audit_log").fetchone()[0]
+
+
+def add_audit_entries(conn: sqlite3.Connection, entries: list[tuple[str, str, str]]) -> list:
+    """Add the entries this log does not hold yet (times are to the second, so an entry in the
+    same second as the newest one here is compared whole); return those added."""
+    held = set(map(tuple, conn.execute("SELECT at, action, detail FROM audit_log")))
+    new = [entry for entry in entries if entry not in held]
+    conn.executemany("INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)", new)
+    return new
