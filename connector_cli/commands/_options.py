@@ -44,3 +44,45 @@ def day_or_today(text: str | None, what: str = "date"):
     from connector_cli import dates
 
     return dates.parse_past_date(text, what=what) if text else dates.today()
+
+
+def _text_option(flag: str, help_text: str = "", metavar: str | None = None):
+    return Annotated[str | None, typer.Option(flag, metavar=metavar, help=help_text)]
+
+
+# Person and referral details: recorded by new-referral, corrected by person/referral edit.
+NameOpt = _text_option("--name", "The person's name.")
+GenderOpt = _text_option("--gender", "female, male, non-binary, other, not-stated.", "SLUG")
+EthnicityOpt = _text_option("--ethnicity", "NHS ethnic category A-Z (Z not stated).", "CODE")
+LivingOpt = _text_option(
+    "--living", "alone, partner, family-friends, sheltered, care-home, other, not-stated.", "SLUG"
+)
+AreaOpt = _text_option("--area", "Locality or postcode district.")
+PhoneOpt = _text_option("--phone")
+EmailOpt = _text_option("--email")
+ConsentOpt = Annotated[
+    bool | None,
+    typer.Option("--consent-to-share/--no-consent-to-share", help="Consent to share information."),
+]
+RisksOpt = _text_option("--risks", "Known risks to a lone worker.")
+NoKnownRisksOpt = Annotated[
+    bool, typer.Option("--no-known-risks", help="Asked: no known risks to a lone worker.")
+]
+SourceOpt = _text_option("--source", "Referral source code, e.g. nhs-gp, self.", "SLUG")
+ReferrerOpt = _text_option("--referrer", "Referrer's name, role, organisation (never exported).")
+ReasonForReferralOpt = _text_option("--reason", "Reason for referral (never exported).")
+TriggerOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trigger",
+        metavar="SLUG",
+        help="Trigger group (repeatable): young-parent, bereaved, separated, "
+        "no-children-at-home, health, mobility.",
+    ),
+]
+NoTriggersOpt = Annotated[
+    bool, typer.Option("--no-triggers", help="Asked: in none of the trigger groups.")
+]
+PrimaryTriggerOpt = _text_option(
+    "--primary-trigger", "The group the person names as the main reason.", "SLUG"
+)

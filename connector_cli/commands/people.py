@@ -6,7 +6,21 @@ from typing import Annotated
 
 import typer
 
-from connector_cli.commands._options import EpisodeOpt, JsonOpt, Person
+from connector_cli.commands._options import (
+    AreaOpt,
+    ConsentOpt,
+    EmailOpt,
+    EpisodeOpt,
+    EthnicityOpt,
+    GenderOpt,
+    JsonOpt,
+    LivingOpt,
+    NameOpt,
+    NoKnownRisksOpt,
+    Person,
+    PhoneOpt,
+    RisksOpt,
+)
 
 
 def people(
@@ -45,7 +59,7 @@ def register(app: typer.Typer) -> None:
 
 def edit_person(
     person: Person,
-    name: Annotated[str | None, typer.Option("--name")] = None,
+    name: NameOpt = None,
     dob: Annotated[
         str | None,
         typer.Option(
@@ -60,34 +74,15 @@ def edit_person(
             help="Age at the referral (of the current or --episode), or not-stated.",
         ),
     ] = None,
-    gender: Annotated[
-        str | None,
-        typer.Option(
-            "--gender", metavar="SLUG", help="female, male, non-binary, other, not-stated."
-        ),
-    ] = None,
-    ethnicity: Annotated[
-        str | None,
-        typer.Option("--ethnicity", metavar="CODE", help="NHS ethnic category A-Z (Z not stated)."),
-    ] = None,
-    living: Annotated[
-        str | None,
-        typer.Option(
-            "--living",
-            metavar="SLUG",
-            help="alone, partner, family-friends, sheltered, care-home, other, not-stated.",
-        ),
-    ] = None,
-    area: Annotated[str | None, typer.Option("--area")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    consent_to_share: Annotated[
-        bool | None, typer.Option("--consent-to-share/--no-consent-to-share")
-    ] = None,
-    risks: Annotated[
-        str | None, typer.Option("--risks", help="Known risks to a lone worker.")
-    ] = None,
-    no_known_risks: Annotated[bool, typer.Option("--no-known-risks")] = False,
+    gender: GenderOpt = None,
+    ethnicity: EthnicityOpt = None,
+    living: LivingOpt = None,
+    area: AreaOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    consent_to_share: ConsentOpt = None,
+    risks: RisksOpt = None,
+    no_known_risks: NoKnownRisksOpt = False,
     episode: EpisodeOpt = None,
 ) -> None:
     """Correct or complete a person's details ("" clears a text field)."""

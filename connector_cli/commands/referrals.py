@@ -7,11 +7,27 @@ from typing import Annotated
 import typer
 
 from connector_cli.commands._options import (
+    AreaOpt,
+    ConsentOpt,
     DateOpt,
+    EmailOpt,
     EpisodeOpt,
+    EthnicityOpt,
+    GenderOpt,
     JsonOpt,
+    LivingOpt,
+    NameOpt,
     NoInputOpt,
+    NoKnownRisksOpt,
+    NoTriggersOpt,
     Person,
+    PhoneOpt,
+    PrimaryTriggerOpt,
+    ReasonForReferralOpt,
+    ReferrerOpt,
+    RisksOpt,
+    SourceOpt,
+    TriggerOpt,
     day_or_today,
     emit,
 )
@@ -24,81 +40,31 @@ NOT_STATED = "not-stated"
 
 
 def new_referral(
-    name: Annotated[str | None, typer.Option("--name", help="The person's name.")] = None,
+    name: NameOpt = None,
     referral_date: Annotated[
         str | None,
         typer.Option("--referral-date", metavar="DATE", help="Date referred (default today)."),
     ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option("--source", metavar="SLUG", help="Referral source code, e.g. nhs-gp, self."),
-    ] = None,
-    referrer: Annotated[
-        str | None,
-        typer.Option("--referrer", help="Referrer's name, role, organisation (never exported)."),
-    ] = None,
-    reason: Annotated[
-        str | None, typer.Option("--reason", help="Reason for referral (never exported).")
-    ] = None,
-    trigger: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--trigger",
-            metavar="SLUG",
-            help="Trigger group (repeatable): young-parent, bereaved, separated, no-children-at-home, health, mobility.",
-        ),
-    ] = None,
-    no_triggers: Annotated[
-        bool, typer.Option("--no-triggers", help="Asked: in none of the trigger groups.")
-    ] = False,
-    primary_trigger: Annotated[
-        str | None,
-        typer.Option(
-            "--primary-trigger",
-            metavar="SLUG",
-            help="The group the person names as the main reason.",
-        ),
-    ] = None,
+    source: SourceOpt = None,
+    referrer: ReferrerOpt = None,
+    reason: ReasonForReferralOpt = None,
+    trigger: TriggerOpt = None,
+    no_triggers: NoTriggersOpt = False,
+    primary_trigger: PrimaryTriggerOpt = None,
     dob: Annotated[str | None, typer.Option("--dob", metavar="DATE", help="Date of birth.")] = None,
     age: Annotated[
         str | None,
         typer.Option("--age", metavar="N", help="Age in years at referral, or not-stated."),
     ] = None,
-    gender: Annotated[
-        str | None,
-        typer.Option(
-            "--gender", metavar="SLUG", help="female, male, non-binary, other, not-stated."
-        ),
-    ] = None,
-    ethnicity: Annotated[
-        str | None,
-        typer.Option("--ethnicity", metavar="CODE", help="NHS ethnic category A-Z (Z not stated)."),
-    ] = None,
-    living: Annotated[
-        str | None,
-        typer.Option(
-            "--living",
-            metavar="SLUG",
-            help="alone, partner, family-friends, sheltered, care-home, other, not-stated.",
-        ),
-    ] = None,
-    area: Annotated[
-        str | None, typer.Option("--area", help="Locality or postcode district.")
-    ] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    consent_to_share: Annotated[
-        bool | None,
-        typer.Option(
-            "--consent-to-share/--no-consent-to-share", help="Consent to share information."
-        ),
-    ] = None,
-    risks: Annotated[
-        str | None, typer.Option("--risks", help="Known risks to a lone worker.")
-    ] = None,
-    no_known_risks: Annotated[
-        bool, typer.Option("--no-known-risks", help="Asked: no known risks to a lone worker.")
-    ] = False,
+    gender: GenderOpt = None,
+    ethnicity: EthnicityOpt = None,
+    living: LivingOpt = None,
+    area: AreaOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    consent_to_share: ConsentOpt = None,
+    risks: RisksOpt = None,
+    no_known_risks: NoKnownRisksOpt = False,
     status: Annotated[
         str | None,
         typer.Option(
@@ -260,25 +226,12 @@ def fail(
 @referral_app.command("edit")
 def edit(
     person: Person,
-    source: Annotated[
-        str | None, typer.Option("--source", metavar="SLUG", help="Referral source code.")
-    ] = None,
-    referrer: Annotated[str | None, typer.Option("--referrer")] = None,
-    reason: Annotated[str | None, typer.Option("--reason")] = None,
-    trigger: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--trigger",
-            metavar="SLUG",
-            help="Trigger group (repeatable; replaces the recorded ones).",
-        ),
-    ] = None,
-    no_triggers: Annotated[
-        bool, typer.Option("--no-triggers", help="Asked: in none of the trigger groups.")
-    ] = False,
-    primary_trigger: Annotated[
-        str | None, typer.Option("--primary-trigger", metavar="SLUG")
-    ] = None,
+    source: SourceOpt = None,
+    referrer: ReferrerOpt = None,
+    reason: ReasonForReferralOpt = None,
+    trigger: TriggerOpt = None,
+    no_triggers: NoTriggersOpt = False,
+    primary_trigger: PrimaryTriggerOpt = None,
     closure_detail: Annotated[
         str | None, typer.Option("--closure-detail", help="Explain a closure.")
     ] = None,
