@@ -109,6 +109,9 @@ class Period:
     start: date
     end: date
     label: str
+    # A standard period (a quarter or a year) may publish characteristic and outcome figures;
+    # an arbitrary --from/--to span publishes activity figures only (reporting.md, Period).
+    standard: bool = True
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -175,7 +178,7 @@ def period_from_dates(start: date, end: date) -> Period:
     """A period from two dates, both included."""
     if start > end:
         raise UserError(f"The period start {start.isoformat()} is after its end {end.isoformat()}.")
-    return Period(start, end, f"{start.isoformat()}_to_{end.isoformat()}")
+    return Period(start, end, f"{start.isoformat()}_to_{end.isoformat()}", standard=False)
 
 
 # --- Weeks -------------------------------------------------------------------------------------
