@@ -260,7 +260,10 @@ def test_malformed_quarters(text, fragment):
 
 def test_period_from_dates():
     period = period_from_dates(date(2026, 1, 1), date(2026, 3, 31))
-    assert period == Period(date(2026, 1, 1), date(2026, 3, 31), "2026-01-01_to_2026-03-31")
+    assert period == Period(
+        date(2026, 1, 1), date(2026, 3, 31), "2026-01-01_to_2026-03-31", standard=False
+    )
+    assert not period.standard and parse_quarter("2026Q1").standard
     assert period.contains(date(2026, 1, 1))
     assert period.contains(date(2026, 3, 31))
     assert not period.contains(date(2026, 4, 1))
