@@ -11,6 +11,7 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -66,19 +67,16 @@ class Backup:
         return sum(self.tables.values())
 
 
-def backup_target(db_file: Path, path: str | None) -> Path:
+def backup_target(db_file: Path, path: str | None, *, force: bool = False) -> Path:
     """Where a backup goes: PATH as a file, into PATH if it is a folder, else db-folder/backups."""
     if path is None:
         folder = db_file.parent / "backups"
     elif Path(path).expanduser().is_dir() or path.endswith(("/", os.sep)):
         folder = Path(path).expanduser()
     else:
-        target = Path(path).expanduser()
-        if target.exists():
-            raise UserError(f"{target} already exists: give a new file name or a folder.")
-        if not target.parent.is_dir():
-            raise UserError(f"No folder {target.parent}: create it first.")
-        return target
+        from connector_cli import files
+
+        return files.safe_target(path, force=force, db_path=db_file, flag="backup")
     _private_folder(folder)
     return _free_name(folder, f"connector-{_stamp()}", ".db")
 
@@ -97,10 +95,15 @@ def _verify_copy(path: Path, expected: dict[str, int]) -> None:
 
 
 def backup(
-    conn: sqlite3.Connection, *, db_file: Path, path: str | None, keep: int | None
+    conn: sqlite3.Connection,
+    *,
+    db_file: Path,
+    path: str | None,
+    keep: int | None,
+    force: bool = False,
 ) -> Backup:
     """Copy the database while it may be in use, verify the copy, then prune old backups."""
-    target = backup_target(db_file, path)
+    target = backup_target(db_file, path, force=force)
     partial = target.with_name(f".{target.name}.partial")
     started = time.perf_counter()
     try:
@@ -344,18 +347,11 @@ def export_stem(person_id: int, out: str | None) -> Path:
     if out is None:
         return Path(default)
     chosen = Path(out).expanduser()
-    if chosen.is_dir():
+    if chosen.is_dir() and not chosen.is_symlink():
         return chosen / default
     if chosen.suffix.lower() in (".json", ".md"):
         chosen = chosen.with_suffix("")
-    if not chosen.parent.is_dir():
-        raise UserError(f"No folder {chosen.parent}: create it first.")
     return chosen
-
-
-def _write_private(path: Path, text: str) -> None:
-    with os.fdopen(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w") as f:
-        f.write(text)
 
 
 @dataclass
@@ -366,29 +362,41 @@ class SubjectAccess:
 
 
 def export_person(
-    conn: sqlite3.Connection, *, person_id: int, out: str | None, exported_on: date
+    conn: sqlite3.Connection,
+    *,
+    person_id: int,
+    out: str | None,
+    exported_on: date,
+    db_file: Path,
+    markdown: Callable[[dict], str],
+    force: bool = False,
 ) -> SubjectAccess:
-    """Write the person's records as JSON and as Markdown (both readable by the owner only)."""
-    from connector_cli.render_privacy import subject_access_markdown
+    """Write the person's records as JSON and as Markdown (`markdown` turns them into text; both
+    files readable by the owner only)."""
+    from connector_cli import files
 
     stem = export_stem(person_id, out)
-    paths = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".md")
-    for path in paths:
-        if path.exists():
-            raise UserError(f"{path} already exists: move it or give --out.")
+    paths = [
+        files.safe_target(stem.with_name(stem.name + ext), force=force, db_path=db_file)
+        for ext in (".json", ".md")
+    ]
     conn.execute("BEGIN")  # one read transaction: the export describes one moment
     try:
         held = person_record(conn, person_id=person_id)
     finally:
         conn.execute("COMMIT")
     held = {"exported_on": exported_on.isoformat(), **held}
+    texts = [json.dumps(held, indent=2, ensure_ascii=False) + "\n", markdown(held)]
+    written: list[Path] = []
     try:
-        _write_private(paths[0], json.dumps(held, indent=2, ensure_ascii=False) + "\n")
-        _write_private(paths[1], subject_access_markdown(held))
-    except OSError as error:
-        for path in paths:
-            path.unlink(missing_ok=True)
-        raise UserError(f"Could not write {stem}: {error.strerror}.") from None
+        for path, text in zip(paths, texts, strict=True):
+            files.write_text(path, text, force=force)
+            written.append(path)
+    except UserError:
+        for path in written:
+            if not force:
+                path.unlink(missing_ok=True)
+        raise
     with write(conn):
         record(conn, "subject-access-export", **held["counts"])
     return SubjectAccess(paths[0], paths[1], held["counts"])

@@ -311,27 +311,25 @@ def export(
         Path | None,
         typer.Option("--out", metavar="FILE.csv", help="Write here instead of to the screen."),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing FILE.csv.")] = False,
 ) -> None:
     """Write every entry (retired ones too) as CSV, to share with colleagues."""
     import sys
 
-    from connector_cli import directory, session
-    from connector_cli.errors import UserError
+    from connector_cli import directory, files, session
     from connector_cli.store import write
     from connector_cli.store.audit import record
 
+    target = None if out is None else files.safe_target(out, force=force, db_path=session.db_path())
     conn = session.open_db()
     rows = directory.export_rows(conn)
-    if out is None:
+    if target is None:
         directory.write_csv(rows, sys.stdout)
         return
-    try:
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            directory.write_csv(rows, handle)
-    except OSError as error:
-        raise UserError(f"Cannot write {out}: {error.strerror}.") from None
+    with files.atomic_write(target, force=force) as handle:
+        directory.write_csv(rows, handle)
     with write(conn):
-        record(conn, "directory-export", entries=len(rows), file=out.name)
+        record(conn, "directory-export", entries=len(rows))
     typer.echo(f"Wrote {len(rows)} entr{'y' if len(rows) == 1 else 'ies'} to {out}.")
 
 
