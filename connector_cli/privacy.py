@@ -124,7 +124,7 @@ def backup(
             record(
                 conn,
                 "backup",
-                file=target.name,
+                file=target.name if BACKUP_NAME.fullmatch(target.name) else None,
                 records=done.records,
                 pruned=len(done.pruned),
                 **key_counts(counts),
@@ -193,24 +193,113 @@ def check_restorable(path: Path) -> Candidate:
     return Candidate(path, counts)
 
 
-def set_aside(db_file: Path) -> Path | None:
-    """Move the current database (and its WAL) aside, checkpointed first when possible."""
-    if not db_file.exists():
-        return None
+def _pause_for_tests(point: str) -> None:
+    """CONNECTOR_TEST_PAUSE=point stops here so a test can kill -9 the restore mid-swap."""
+    if os.environ.get("CONNECTOR_TEST_PAUSE") == point:
+        import sys
+
+        print(f"paused at {point}", file=sys.stderr, flush=True)
+        time.sleep(60)
+
+
+def _checkpoint_current(db_file: Path) -> None:
+    """Fold the current database's WAL into it and empty the WAL, so the file alone is the
+    whole database (and no old WAL could ever be replayed into the restored one)."""
     try:
-        conn = sqlite3.connect(db_file, isolation_level=None)
-        try:
-            store.checkpoint(conn)
-        finally:
-            conn.close()
+        conn = sqlite3.connect(db_file, isolation_level=None, timeout=10)
     except sqlite3.Error:
-        pass  # a damaged database is moved aside as it is, WAL and all
+        return
+    try:
+        if not store.checkpoint(conn):
+            raise UserError(
+                "Another connector window has the database open; close it and restore again. "
+                "Nothing was changed."
+            )
+    except sqlite3.DatabaseError:
+        pass  # damaged: it is kept aside as it is, WAL and all
+    finally:
+        conn.close()
+
+
+def _keep_aside(db_file: Path) -> Path:
+    """A second name for the current database file (a hard link, or a copy where links are not
+    supported); the database itself stays where it is until the swap."""
+    import shutil
+
     aside = _free_name(db_file.parent, f"{db_file.name}.before-restore-{_stamp()}", "")
-    for suffix in ("", "-wal", "-shm"):
+    try:
+        os.link(db_file, aside)
+    except OSError:
+        shutil.copy2(db_file, aside)
+    for suffix in ("-wal", "-shm"):  # empty after the checkpoint, unless the file is damaged
         part = Path(f"{db_file}{suffix}")
         if part.exists():
-            os.replace(part, Path(f"{aside}{suffix}"))
+            shutil.copy2(part, Path(f"{aside}{suffix}"))
     return aside
+
+
+def _swap_in(incoming: Path, db_file: Path) -> Path | None:
+    """Replace the database with `incoming` in one rename: at every moment the database's name
+    holds a whole database, the old one or the new one (kill -9 safe)."""
+    aside = _keep_aside(db_file) if db_file.exists() else None
+    _pause_for_tests("aside")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    _pause_for_tests("swap")
+    os.replace(incoming, db_file)
+    _pause_for_tests("swapped")
+    return aside
+
+
+def incoming_name(db_file: Path) -> Path:
+    """Where a restore prepares its copy: hidden, beside the database, marked with our pid."""
+    return db_file.with_name(f".{db_file.name}.restoring-{os.getpid()}")
+
+
+def restore_leftovers(db_file: Path) -> list[Path]:
+    """Partial copies left by restores that were killed (their process is gone)."""
+    found = []
+    try:
+        candidates = list(db_file.parent.glob(f".{_glob(db_file.name)}.restoring-*"))
+    except OSError:
+        return []
+    for path in candidates:
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            found.append(path)
+    return found
+
+
+def _glob(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # no safe liveness probe here: treat an hour-old copy as abandoned
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_restore_leftovers(db_file: Path) -> list[Path]:
+    """Delete what killed restores left (full copies of a backup: personal data)."""
+    removed = []
+    for path in restore_leftovers(db_file):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = Path(f"{path}{suffix}")
+            if part.exists():
+                part.unlink(missing_ok=True)
+                removed.append(part)
+    return removed
 
 
 def people_in(db_file: Path) -> int | None:
@@ -267,6 +356,10 @@ class Restore:
     tables: dict[str, int]
     kept_aside: Path | None
     erasures_since: int = 0
+    # What happened to the export pseudonym key: "same" (backup and database agree), "kept"
+    # (the database's key replaced the backup's, so earlier exports still match), "backup"
+    # (no key in the database: the backup's, if any, stands).
+    pseudonym_key: str = "backup"
 
 
 def restore(candidate: Candidate, *, db_file: Path) -> Restore:
@@ -276,7 +369,8 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
     if db_file.exists() and candidate.path.resolve() == db_file.resolve():
         raise UserError("That is the database in use; give a backup file.")
     _private_folder(db_file.parent)
-    incoming = db_file.with_name(f".{db_file.name}.restoring")
+    remove_restore_leftovers(db_file)
+    incoming = incoming_name(db_file)
     leftovers = [Path(f"{incoming}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
     for part in leftovers:
         part.unlink(missing_ok=True)
@@ -288,8 +382,10 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
             source.close()
         _verify_copy(incoming, counts)
         _prepare_incoming(incoming, candidate.path)  # the live database is untouched until here
-        aside = set_aside(db_file)
-        os.replace(incoming, db_file)
+        carried = _carry_forward(db_file, incoming)
+        if db_file.exists():
+            _checkpoint_current(db_file)
+        aside = _swap_in(incoming, db_file)
     finally:
         for part in leftovers:
             part.unlink(missing_ok=True)
@@ -303,15 +399,39 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
             record(
                 conn,
                 "restore",
-                file=candidate.path.name,
                 records=sum(counts.values()),
-                kept_aside=aside.name if aside else None,
+                kept_aside=aside is not None,
                 **key_counts(counts),
             )
     finally:
         conn.close()
     erasures = sum(1 for _, action, _ in since if action in ("erasure", "retention-erasure"))
-    return Restore(candidate.path, counts, aside, erasures)
+    return Restore(candidate.path, counts, aside, erasures, carried)
+
+
+def _carry_forward(db_file: Path, incoming: Path) -> str:
+    """Keep what must outlive a restore: the numbers already given out (never reused, even for
+    people added after the backup) and the pseudonym key the latest exports used.
+    Returns what happened to the key, as `Restore.pseudonym_key` describes."""
+    if not db_file.exists():
+        return "backup"
+    try:
+        current = store.open_read_only(db_file)
+        try:
+            key, sequences = store.pseudonym_secret(current), store.sequences(current)
+        finally:
+            current.close()
+    except sqlite3.Error:
+        return "backup"  # the current file is damaged: the backup's key stands
+    conn = sqlite3.connect(incoming, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        store.raise_sequences(conn, sequences)
+        outcome = store.keep_pseudonym_secret(conn, key)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return outcome
 
 
 # --- Subject access ------------------------------------------------------------------------------

@@ -97,6 +97,15 @@ def restore_done(done) -> None:
     print(f"Restored {counts_text(key_counts(done.tables))} from {done.source}.")
     if done.kept_aside:
         print(f"The database as it was is kept at {done.kept_aside}")
+    if done.pseudonym_key == "kept":
+        print(
+            "Export pseudonyms: the database's key was kept (the backup held another or none), "
+            "so exports made before and after this restore still match."
+        )
+    elif done.pseudonym_key == "same":
+        print("Export pseudonyms are unchanged: the backup holds the same key.")
+    elif done.pseudonym_key == "backup":
+        print("Export pseudonyms now follow the backup's key (the database had none to keep).")
     if done.erasures_since:
         print(
             f"Warning: {done.erasures_since} erasure(s) were made after this backup, so the "
@@ -215,7 +224,7 @@ _AUDIT_KINDS = ("people", "episodes", "contacts", "goals", "signposts", "measure
 _AUDIT_WORDS = {
     "older_than_years": "retention period: {} years",
     "file": "{}",
-    "kept_aside": "previous database kept as {}",
+    "kept_aside": "previous database kept aside",
     "pruned": "old backups deleted: {}",
 }
 _AUDIT_HIDDEN = {"records"}  # total rows of every table: in --json, too technical for the table
