@@ -354,9 +354,10 @@ def _header(fields: list[str] | None, name: str) -> list[str]:
     if not header or not any(header):
         raise UserError(f"{name} is empty: expected a header row starting name,category,...")
     unknown = [field for field in header if field not in CSV_COLUMNS]
-    if unknown:
+    if unknown:  # never repeat the file's first line: it may be another file altogether
         raise UserError(
-            f"Unknown column '{unknown[0]}' in {name}. Columns: {', '.join(CSV_COLUMNS)}."
+            f"The first row of {name} is not a directory header (an unknown column). "
+            f"Columns: {', '.join(CSV_COLUMNS)}."
         )
     repeated = [field for field in header if header.count(field) > 1]
     if repeated:
@@ -395,6 +396,7 @@ def read_csv(path: Path) -> list[EntryIn]:
                 f"Row {number} of {path.name} has more cells than the header. Nothing was imported."
             )
         values = dict(zip(header, cells, strict=False))
+        _refuse_formulas(values, number, path.name)
         values["when_text"] = values.pop("when", None)
         try:
             entries.append(validate(EntryIn, values))
@@ -403,6 +405,17 @@ def read_csv(path: Path) -> list[EntryIn]:
     if not entries:
         raise UserError(f"{path.name} has no entries to import.")
     return entries
+
+
+def _refuse_formulas(values: dict, number: int, name: str) -> None:
+    from connector_cli import clean
+
+    for column, value in values.items():
+        if value and clean.looks_like_formula(value):
+            raise UserError(
+                f"Row {number} of {name}: the {column} cell starts like a spreadsheet formula "
+                "(=, +, - or @); nothing was imported. Remove the sign or put an apostrophe first."
+            )
 
 
 def _key(name: str, category_group: str, category_sub: str | None, area: str | None) -> tuple:

@@ -6,7 +6,6 @@ written here, not as pydantic's multi-line report. Imported lazily: pydantic is 
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from typing import Annotated, Any
 
@@ -35,9 +34,9 @@ def _code(code_list: tuple[codes.Code, ...], what: str):
 def _text(value: Any) -> str | None:
     if value is None:
         return None
-    cleaned = str(value).strip()
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in cleaned):
-        raise UserError("Text cannot contain control characters (e.g. escape codes).")
+    from connector_cli import clean
+
+    cleaned = clean.check(str(value).strip())
     return cleaned or None
 
 

@@ -21,9 +21,11 @@ FULL_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECA
 
 
 def _text(value: Any) -> str | None:
+    from connector_cli import clean
+
     if value is None:
         return None
-    cleaned = str(value).strip()
+    cleaned = clean.check(str(value).strip())
     return cleaned or None
 
 
