@@ -454,6 +454,40 @@ def add_gap(conn: sqlite3.Connection, gap: GapIn, *, person: str | None = None) 
     return sql.insert_gap(conn, values)
 
 
+def _gap_row(conn: sqlite3.Connection, gap_id: int) -> sqlite3.Row:
+    row = sql.gap(conn, gap_id)
+    if row is None:
+        raise UserError(f"No gap {gap_id}. `connector gap list` shows their numbers.")
+    return row
+
+
+def edit_gap(conn: sqlite3.Connection, gap_id: int, changes: dict) -> tuple[Gap, list[str]]:
+    """Change a gap's category, need, reason, area or date (validated as `gap add` does);
+    returns the gap and the columns that changed. The caller holds the write transaction."""
+    from connector_cli.models_directory import Gap, GapIn, validate
+
+    row = _gap_row(conn, gap_id)
+    stored = {k: row[k] for k in ("date", "need", "reason", "area", "person_id")}
+    stored["category"] = codes.format_signpost_category(row["category_group"], row["category_sub"])
+    gap = validate(GapIn, {**stored, **changes})
+    values = gap.model_dump()
+    values["date"] = gap.date.isoformat()
+    changed = [key for key, value in values.items() if value != row[key]]
+    if changed:
+        sql.update_gap(conn, gap_id, {key: values[key] for key in changed})
+    return Gap.model_validate({"id": gap_id, **gap.model_dump()}), changed
+
+
+def remove_gap(conn: sqlite3.Connection, gap_id: int) -> Gap:
+    """Delete a gap recorded by mistake. The caller holds the write transaction."""
+    from connector_cli.models_directory import Gap
+
+    row = _gap_row(conn, gap_id)
+    gap = Gap.model_validate({k: row[k] for k in row.keys() if k != "created_at"})
+    sql.delete_gap(conn, gap_id)
+    return gap
+
+
 def list_gaps(conn: sqlite3.Connection, start: date | None, end: date | None) -> list[Gap]:
     from connector_cli.models_directory import Gap
 

@@ -19,7 +19,9 @@ def _past(what: str):
     def parse(value: Any) -> date | None:
         if value is None or isinstance(value, date):
             return value
-        return dates.parse_past_date(str(value), what=what)
+        if what == "date of birth":
+            return dates.parse_past_date(str(value), what=what)
+        return dates.parse_event_date(str(value), what=what)
 
     return BeforeValidator(parse)
 

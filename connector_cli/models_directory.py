@@ -34,7 +34,7 @@ def _past(what: str):
         if isinstance(value, date):
             value = value.isoformat()
         cleaned = _text(value)
-        return None if cleaned is None else dates.parse_past_date(cleaned, what=what)
+        return None if cleaned is None else dates.parse_event_date(cleaned, what=what)
 
     return BeforeValidator(parse)
 

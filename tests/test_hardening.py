@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ok, refused, rows, snapshot
+from conftest import ok, refused, rows, run, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = "import sys; from connector_cli.cli import main; sys.argv[0] = 'connector'; main()"
@@ -246,3 +246,176 @@ def test_a_foreign_database_with_a_migrations_table_is_refused_untouched(db_path
     refused("people", contains="another program")
     assert db_path.read_bytes() == before  # not switched to WAL, no table added
     assert not Path(f"{db_path}-wal").exists()
+
+
+# --- 4. markup printed as typed; gap edit and gap remove ----------------------------------------
+
+
+def _gap(area: str = "Riverside [/] Northside") -> None:
+    ok(
+        "gap",
+        "add",
+        "--category",
+        "third-sector/lunch-club",
+        "--need",
+        "A [bold red]lunch[/] club",
+        "--reason",
+        "none-exists",
+        "--area",
+        area,
+        "--date",
+        "2026-10-02",
+    )
+
+
+def test_markup_in_user_text_is_printed_as_typed(db_path):
+    ok("new-referral", "--name", "Ann [bold red]Smith[/]", "--referral-date", "2026-10-01")
+    _gap()
+    listed = ok("gap", "list").stdout
+    assert "[/]" in listed and "[bold" in listed
+    ok("report", "--quarter", "2026Q4")
+    ok("export", "--quarter", "2026Q4", "--out", db_path.parent / "e")
+    assert "[bold red]Smith[/]" in ok("people").stdout.replace("\n", "")
+    assert "[bold red]Smith[/]" in ok("show", "1").stdout
+
+
+def test_markup_in_the_db_option_is_printed_as_typed(tmp_path):
+    result = ok("--db", tmp_path / "[bold]x[/].db", "people")
+    assert "[bold]x[/].db" in result.stdout.replace("\n", "")
+
+
+def test_gap_edit_changes_only_what_is_given_and_is_audited(db_path):
+    _gap()
+    result = ok("gap", "edit", "1", "--area", "Northside", "--reason", "cost")
+    assert "area" in result.stdout and "reason" in result.stdout
+    [gap] = rows(db_path, "SELECT area, reason, need FROM gaps")
+    assert gap == {"area": "Northside", "reason": "cost", "need": "A [bold red]lunch[/] club"}
+    assert rows(db_path, "SELECT action FROM audit_log WHERE action LIKE 'gap-%'")[-1] == {
+        "action": "gap-edit"
+    }
+    before = snapshot(db_path)
+    refused("gap", "edit", "1", "--area", "LS6 1AA", contains="postcode")
+    refused("gap", "edit", "1", "--date", "1900-01-01")
+    refused("gap", "edit", "1", "--area", "North\x1bside", contains="control")
+    refused("gap", "edit", "9", "--area", "x", contains="No gap 9")
+    refused("gap", "edit", "1", contains="Give what to change")
+    assert snapshot(db_path) == before
+
+
+def test_gap_remove_needs_yes_without_a_terminal(db_path):
+    _gap()
+    before = snapshot(db_path)
+    refused("gap", "remove", "1", contains="--yes")
+    assert snapshot(db_path) == before
+    ok("gap", "remove", "1", "--yes")
+    assert rows(db_path, "SELECT * FROM gaps") == []
+    assert rows(db_path, "SELECT action FROM audit_log")[-1] == {"action": "gap-remove"}
+
+
+def test_gap_remove_asks_at_a_terminal(db_path, monkeypatch):
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    _gap()
+    monkeypatch.setenv("CONNECTOR_INTERACTIVE", "1")
+    for answer, left in (("n", 1), ("y", 0)):
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            pipe.send_text(answer)
+            result = run("gap", "remove", "1")
+        assert result.exit_code == (1 if answer == "n" else 0), result
+        assert len(rows(db_path, "SELECT * FROM gaps")) == left
+
+
+# --- 5. hostile arguments: one sentence, exit 1, nothing written ----------------------------------
+
+
+def _one_sentence(result) -> None:
+    assert result.exit_code == 1, result
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_hostile_arguments_are_refused_in_one_sentence(db_path, tmp_path):
+    _seed(db_path)
+    before = snapshot(db_path)
+    cases = [
+        ["new-referral", "--name", "Caf\udce9"],  # non-UTF-8 bytes, as Python passes them on
+        ["visit", "log", "Caf\udce9", "--kind", "telephone"],
+        ["show", "A" * 60_000],
+        ["show", "%_" * 30_000],
+        ["show", "9" * 5000],
+        ["directory", "export", "--out", tmp_path / ("n" * 300 + ".csv")],
+        ["person", "export", "1", "--out", tmp_path / ("n" * 300)],
+        ["backup", tmp_path / ("n" * 300 + ".db")],
+    ]
+    for args in cases:
+        _one_sentence(run(*args))
+    # a number option is checked by the command-line parser: a usage error (exit 2)
+    huge = refused("visit", "log", "1", "--kind", "telephone", "--minutes", "9" * 5000)
+    assert huge.exit_code == 2
+    assert snapshot(db_path) == before
+
+
+def test_an_unreadable_folder_is_one_sentence(db_path, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root reads every folder")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        _one_sentence(run("--db", locked / "x.db", "people"))
+        _one_sentence(run("directory", "export", "--out", locked / "x.csv"))
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_database_missing_a_table_or_column_is_one_sentence(db_path):
+    _seed(db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TABLE gaps")
+    conn.execute("ALTER TABLE people DROP COLUMN area")
+    conn.commit()
+    conn.close()
+    before = snapshot(db_path)
+    for args in (["gap", "list"], ["people"], ["report", "--quarter", "2026Q4"]):
+        result = run(*args)
+        _one_sentence(result)
+        assert "missing part of connector's structure" in result.stderr
+    assert snapshot(db_path) == before
+
+
+# --- 7. control characters and bidi overrides ---------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["Club\x1b[31m", "Club\u202eevil", "Club\x00"])
+def test_control_and_bidi_characters_are_refused(db_path, bad):
+    _seed(db_path)
+    before = snapshot(db_path)
+    refused("directory", "add", "--name", bad, "--category", "nhs/community")
+    refused("directory", "edit", "1", "--offers", bad)
+    refused("new-referral", "--name", bad)
+    refused("gap", "add", "--category", "nhs", "--need", bad, "--reason", "full")
+    refused("gap", "add", "--category", "nhs", "--need", "x", "--reason", "full", "--area", bad)
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(
+    "cell", ['=HYPERLINK("http://x")', "@SUM(A1)", "+cmd|' /C calc'!A0", "Club\x1b[31m"]
+)
+def test_directory_import_refuses_formulas_and_escapes(db_path, tmp_path, cell):
+    _seed(db_path)
+    before = snapshot(db_path)
+    csv = tmp_path / "in.csv"
+    csv.write_text(f"name,category,contact\n{cell},nhs/community,+44 161 496 0101\n")
+    refused("directory", "import", csv, contains="Row 2")
+    assert snapshot(db_path) == before
+    csv.write_text("name,category,contact\nClub,nhs/community,+44 161 496 0101\n")
+    ok("directory", "import", csv)  # a phone number is not a formula
+
+
+def test_directory_import_never_echoes_a_foreign_first_line(db_path, tmp_path):
+    secret = tmp_path / "notes.txt"
+    secret.write_text("Margaret Zebedee owes 400 pounds,private\nmore\n")
+    result = refused("directory", "import", secret)
+    assert "Margaret" not in result.stderr
