@@ -118,7 +118,7 @@ def backup(
         partial.unlink(missing_ok=True)
     done = Backup(target, target.stat().st_size, time.perf_counter() - started, counts)
     if keep is not None:
-        done.pruned = prune_backups(target.parent, keep)
+        done.pruned = prune_backups(target.parent, keep) + prune_set_aside(db_file, keep)
     try:
         with write(conn):
             record(
@@ -138,6 +138,33 @@ def _backup_order(path: Path) -> tuple[str, int]:
     match = BACKUP_NAME.fullmatch(path.name)
     assert match
     return match[1], int(match[2] or 1)
+
+
+def prune_set_aside(db_file: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` copies that restore set aside beside the database
+    (`NAME.before-restore-STAMP`, with any -wal/-shm): they hold erased people too."""
+    pattern = re.compile(
+        re.escape(db_file.name) + r"\.before-restore-(\d{4}-\d{2}-\d{2}T\d{6})(-\d+)?"
+    )
+    try:
+        copies = sorted(
+            (p for p in db_file.parent.iterdir() if pattern.fullmatch(p.name) and p.is_file()),
+            key=lambda p: (
+                pattern.fullmatch(p.name)[1],
+                int((pattern.fullmatch(p.name)[2] or "-1")[1:]),
+            ),
+        )
+    except OSError:
+        return []
+    doomed = copies[:-keep] if keep else copies
+    removed = []
+    for old in doomed:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = Path(f"{old}{suffix}")
+            if part.exists():
+                part.unlink()
+                removed.append(part)
+    return removed
 
 
 def prune_backups(folder: Path, keep: int) -> list[Path]:
@@ -528,7 +555,7 @@ def export_person(
 @dataclass
 class Erasure:
     counts: dict[str, int]
-    scrubbed: bool
+    scrub_problem: str | None  # None: the file was rewritten; "busy"; or what went wrong
     name_still_in: dict[str, int] = field(default_factory=dict)
 
 
@@ -544,8 +571,8 @@ def forget_person(conn: sqlite3.Connection, *, person_id: int) -> Erasure:
         counts = store.person_counts(conn, person_id)
         store.delete_person(conn, person_id)
         record(conn, "erasure", **counts)
-    scrubbed = store.scrub_free_space(conn)
-    return Erasure(counts, scrubbed, store.text_mentions(conn, name))
+    problem = store.scrub_free_space(conn)
+    return Erasure(counts, problem, store.text_mentions(conn, name))
 
 
 # --- Retention -----------------------------------------------------------------------------------

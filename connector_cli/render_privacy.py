@@ -126,14 +126,22 @@ def export_done(done, *, name: str, person_id: int) -> None:
 
 
 def _erasure_footer(done) -> None:
-    if not done.scrubbed:
+    if done.scrub_problem == "busy":
         print(
             "Another connector window has the database open, so erased data may linger in the "
             "write-ahead log until that window finishes: close it."
         )
+    elif done.scrub_problem:
+        print(
+            f"The erasure is saved, but the file could not be rewritten to overwrite the old "
+            f"copies of the data ({done.scrub_problem}); erased data may remain in unused "
+            "space in the file until it is. Free some disk space: the next erasure rewrites "
+            "it."
+        )
     print(
         "Backups made before now (and any database set aside by restore) still hold these "
-        "records: they go when those files are deleted or pruned with `connector backup --keep N`."
+        "records: they go when those files are deleted, or pruned with `connector backup "
+        "--keep N` (which keeps the newest N backups and the newest N set-aside databases)."
     )
 
 

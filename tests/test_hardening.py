@@ -392,11 +392,13 @@ def test_a_database_missing_a_table_or_column_is_one_sentence(db_path):
 def test_control_and_bidi_characters_are_refused(db_path, bad):
     _seed(db_path)
     before = snapshot(db_path)
-    refused("directory", "add", "--name", bad, "--category", "nhs/community")
-    refused("directory", "edit", "1", "--offers", bad)
-    refused("new-referral", "--name", bad)
-    refused("gap", "add", "--category", "nhs", "--need", bad, "--reason", "full")
-    refused("gap", "add", "--category", "nhs", "--need", "x", "--reason", "full", "--area", bad)
+    why = "cannot contain"
+    refused("directory", "add", "--name", bad, "--category", "nhs/community", contains=why)
+    refused("directory", "edit", "1", "--offers", bad, contains=why)
+    refused("new-referral", "--name", bad, contains=why)
+    gap = ["gap", "add", "--category", "nhs/community", "--reason", "full"]
+    refused(*gap, "--need", bad, contains=why)
+    refused(*gap, "--need", "x", "--area", bad, contains=why)
     assert snapshot(db_path) == before
 
 
@@ -419,3 +421,103 @@ def test_directory_import_never_echoes_a_foreign_first_line(db_path, tmp_path):
     secret.write_text("Margaret Zebedee owes 400 pounds,private\nmore\n")
     result = refused("directory", "import", secret)
     assert "Margaret" not in result.stderr
+
+
+# --- 8. erasure leftovers ---------------------------------------------------------------------------
+
+
+def test_backup_keep_prunes_databases_set_aside_by_restore(db_path, tmp_path):
+    ok("new-referral", "--name", "Margaret Zebedee")
+    backup = Path(ok("backup", "--json").json()["path"])
+    ok("restore", backup, "--yes")
+    ok("restore", backup, "--yes")  # two copies set aside now
+    aside = sorted(p for p in db_path.parent.iterdir() if ".before-restore-" in p.name)
+    assert len(aside) == 2
+    result = ok("backup", "--keep", "1")
+    left = sorted(p for p in db_path.parent.iterdir() if ".before-restore-" in p.name)
+    assert left == aside[1:]  # the newest kept, as the erasure message promises
+    assert aside[0].name in result.stdout
+
+
+def test_a_failed_rewrite_after_erasure_is_reported_as_what_it_was(db_path, capsys):
+    from connector_cli import render_privacy
+    from connector_cli.privacy import Erasure
+    from connector_cli.store import connect
+    from connector_cli.store.privacy import scrub_free_space
+
+    ok("new-referral", "--name", "Margaret Zebedee")
+    conn = connect(db_path)
+    conn.execute("BEGIN")  # VACUUM cannot run inside a transaction: not "another window"
+    problem = scrub_free_space(conn)
+    conn.execute("ROLLBACK")
+    conn.close()
+    assert problem and problem != "busy"
+    render_privacy.erasure_done(Erasure({"people": 1}, "database or disk is full"), name="M")
+    shown = capsys.readouterr().out
+    assert "disk is full" in shown and "another connector window" not in shown.lower()
+
+
+def test_no_user_chosen_file_names_in_the_audit_log(db_path, tmp_path):
+    ok("new-referral", "--name", "Margaret Zebedee")
+    ok("backup", tmp_path / "margaret-zebedee.db")
+    ok("directory", "export", "--out", tmp_path / "margaret-zebedee.csv")
+    ok("restore", tmp_path / "margaret-zebedee.db", "--yes")
+    log = " ".join(r["detail"] for r in rows(db_path, "SELECT detail FROM audit_log"))
+    assert "zebedee" not in log.lower()
+
+
+# --- 9. plausible input -----------------------------------------------------------------------------
+
+
+def test_existing_must_be_the_person_named(db_path):
+    ok("new-referral", "--name", "Margaret Zebedee", "--referral-date", "2026-09-01")
+    ok("referral", "decline", "1", "--reason", "not-eligible", "--date", "2026-09-02")
+    before = snapshot(db_path)
+    refused("new-referral", "--name", "Arthur Pennington", "--existing", "1", contains="Margaret")
+    assert snapshot(db_path) == before
+    ok("new-referral", "--name", "margaret  zebedee", "--existing", "1")
+    assert rows(db_path, "SELECT count(*) AS n FROM people") == [{"n": 1}]
+
+
+@pytest.mark.parametrize(
+    "held",
+    [
+        ["directory", "add", "--name", "Club", "--category", "nhs/community"],
+        ["config", "set", "support_weeks", "16"],
+        ["gap", "add", "--category", "nhs/community", "--need", "x", "--reason", "full"],
+    ],
+)
+def test_demo_refuses_a_database_with_real_records(db_path, held):
+    ok(*held)
+    before = snapshot(db_path)
+    refused("demo", "--people", "3", contains="already holds")
+    assert snapshot(db_path) == before
+
+
+def test_implausible_dates_are_refused_and_the_earliest_date_is_a_setting(db_path):
+    _seed(db_path)
+    before = snapshot(db_path)
+    refused("new-referral", "--name", "X", "--referral-date", "1900-01-01", contains="2000-01-01")
+    refused(
+        "gap",
+        "add",
+        "--category",
+        "nhs/community",
+        "--need",
+        "x",
+        "--reason",
+        "full",
+        "--date",
+        "1999-12-31",
+    )
+    refused("directory", "verify", "1", "--date", "1999-06-01", contains="earliest-date")
+    refused(
+        "directory", "add", "--name", "Y", "--category", "nhs/community", "--verified", "1990-01-01"
+    )
+    assert snapshot(db_path) == before
+    # a date of birth is not an event: 1941 is fine
+    ok("new-referral", "--name", "Doreen", "--dob", "1941-02-14")
+    ok("config", "set", "earliest-date", "1995-01-01")
+    ok("directory", "verify", "1", "--date", "1999-06-01")
+    refused("directory", "verify", "1", "--date", "1994-06-01", contains="1995-01-01")
+    refused("config", "set", "earliest-date", "2030-01-01", contains="future")

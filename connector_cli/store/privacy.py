@@ -234,20 +234,24 @@ def people_without_episodes(conn: sqlite3.Connection, person_ids: set[int]) -> l
     ]
 
 
-def scrub_free_space(conn: sqlite3.Connection) -> bool:
+def scrub_free_space(conn: sqlite3.Connection) -> str | None:
     """After an erasure: leave no trace of deleted rows in free pages or the WAL.
 
     secure_delete (on for the deletion) zeroes the deleted cells; VACUUM then rewrites every
     page of the file (in memory rather than through a temporary file) and the checkpoint folds
     the WAL into the main file and empties it. False if another window kept the WAL from being
     emptied: its old pages are then overwritten at a later checkpoint.
+
+    Returns None when done, "busy" when another window kept it from finishing, else the error
+    (e.g. a full disk). The erasure itself is already committed either way.
     """
     try:
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("VACUUM")
-        return checkpoint(conn)
-    except sqlite3.OperationalError:  # busy: the erasure itself is already committed
-        return False
+        return None if checkpoint(conn) else "busy"
+    except sqlite3.Error as error:
+        text = str(error)
+        return "busy" if "locked" in text or "busy" in text else text
 
 
 def text_mentions(conn: sqlite3.Connection, text: str) -> dict[str, int]:
