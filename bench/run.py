@@ -3,7 +3,7 @@
 Builds demo caseloads of 2,000 and 20,000 people (cached in bench/out/), runs each command as a
 whole process several times, and prints a markdown table of median wall times and peak memory
 beside the floor for any Typer CLI: `--help` of the minimal two-command app in bench/. The
-table is also written to bench/out/results.md. See docs/speed.md.
+table is also written to bench/out/results.md. See README, "Speed".
 """
 
 from __future__ import annotations
