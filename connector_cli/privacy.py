@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from connector_cli.errors import UserError
+from connector_cli.store import is_ours, write
 from connector_cli.store import privacy as store
-from connector_cli.store import write
 from connector_cli.store.audit import record
 
 BACKUP_NAME = re.compile(r"connector-(\d{4}-\d{2}-\d{2}T\d{6})(?:-(\d+))?\.db")
@@ -198,6 +198,8 @@ def check_restorable(path: Path) -> Candidate:
         try:
             problem = store.integrity_problem(conn)
             migrations = None if problem else store.connector_migrations(conn)
+            if migrations is not None and not is_ours(conn):
+                migrations = None  # a migrations table, but not connector's database
             counts = store.table_counts(conn) if migrations else {}
         finally:
             conn.close()

@@ -547,3 +547,17 @@ def test_domain_modules_never_import_renderers():
         if source.stem in ("measures", "measures_ask", "checks", "caseload"):
             continue  # cycles owned by another branch this session
         assert found == [], f"{source.name} imports {found}"
+
+
+def test_restore_refuses_a_foreign_file_with_a_migrations_table(db_path, tmp_path):
+    ok("new-referral", "--name", "Margaret Zebedee")
+    foreign = tmp_path / "blog.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE _sqlite_migrations (migration_set TEXT, name TEXT)")
+    conn.execute("INSERT INTO _sqlite_migrations VALUES ('connector', 'm001_core')")
+    conn.execute("CREATE TABLE posts (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    before = snapshot(db_path)
+    refused("restore", foreign, "--yes", contains="not a connector database")
+    assert snapshot(db_path) == before
