@@ -120,7 +120,7 @@ def atomic_write(
     """
     if "b" in mode:
         encoding = newline = None
-    temp = path.with_name(f".{path.name[:200]}.{os.getpid()}.partial")
+    temp = path.with_name(f".{path.name[:60]}.{os.getpid()}.partial")
     try:
         fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, 0o600)
     except OSError as error:
