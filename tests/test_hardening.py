@@ -134,6 +134,7 @@ def test_restore_killed_at_the_swap_leaves_a_whole_database(db_path, tmp_path, p
         assert "interrupted restore" in after.stderr, list(db_path.parent.iterdir())
     assert not [p for p in db_path.parent.iterdir() if ".restoring-" in p.name]
     assert "Traceback" not in after.stderr
+    assert rows(db_path, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
 
 
 def test_no_empty_database_beside_an_interrupted_old_style_restore(db_path):
