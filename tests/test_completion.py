@@ -1,0 +1,232 @@
+"""Tab completion, driven as a shell drives it: click's completion environment variables in a
+fresh process (and, for bash, the very script `--show-completion` prints)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ok, snapshot
+
+ROOT = Path(__file__).parent.parent
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.update(extra)
+    return env
+
+
+def complete(*words: str, shell: str = "bash", db: Path | None = None) -> list[str]:
+    """Candidates for `connector WORDS`, the last word being the one typed so far."""
+    line = ["connector", *(["--db", str(db)] if db else []), *words]
+    if shell == "bash":
+        env = environment(
+            _CONNECTOR_COMPLETE="bash_complete",  # click's instruction; Typer's is complete_bash
+            COMP_WORDS=" ".join(w.replace(" ", "\\ ") for w in line),
+            COMP_CWORD=str(len(line) - 1),
+        )
+    else:
+        env = environment(
+            _CONNECTOR_COMPLETE=f"complete_{shell}",
+            _TYPER_COMPLETE_ARGS=" ".join(line),
+            _TYPER_COMPLETE_FISH_ACTION="get-args",
+        )
+    done = subprocess.run(
+        [sys.executable, "-m", "connector_cli"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stderr == "", done
+    return [line for line in done.stdout.splitlines() if line]
+
+
+@pytest.fixture
+def caseload(db_path):
+    ok("new-referral", "--name", "Margaret Hughes", "--status", "accepted", "--no-input")
+    ok("new-referral", "--name", "Tom Marsh", "--no-input")  # pending: an open episode too
+    ok(
+        "new-referral",
+        "--name",
+        "Marjorie Bell",
+        "--status",
+        "declined",
+        "--decline-reason",
+        "Moved",
+        "--no-input",
+    )
+    ok("new-referral", "--name", "Ann Lee", "--no-input")
+    return db_path
+
+
+def test_a_person_fragment_completes_to_names_open_episodes_first(caseload):
+    # "mar" is in three names; Marjorie Bell's only episode was declined, so she comes last.
+    assert complete("show", "mar") == ["Margaret\\ Hughes", "Tom\\ Marsh", "Marjorie\\ Bell"]
+    assert complete("visit", "log", "MARJ") == ["Marjorie\\ Bell"]
+    assert complete("ucla", "score", "--person", "lee") == ["Ann\\ Lee"]
+    # nothing typed yet: the open caseload, by name
+    assert complete("goal", "add", "") == ["Ann\\ Lee", "Margaret\\ Hughes", "Tom\\ Marsh"]
+
+
+def test_a_number_completes_to_numbers_with_names_as_help(caseload):
+    for n in range(5, 12):
+        ok("new-referral", "--name", f"Person {n}", "--no-input")
+    assert complete("show", "1") == ["1", "10", "11"]
+    assert complete("show", "#1", shell="fish") == [
+        "#1\tMargaret Hughes",
+        "#10\tPerson 10",
+        "#11\tPerson 11",
+    ]
+
+
+def test_a_name_two_people_share_completes_to_their_numbers(caseload):
+    ok("new-referral", "--name", "Margaret Hughes", "--dob", "1950-01-01", "--no-input")
+    assert complete("show", "hughes", shell="fish") == [
+        "1\tMargaret Hughes",
+        "5\tMargaret Hughes",
+    ]
+
+
+def test_the_completed_name_is_one_word_in_bash(caseload):
+    """The script Typer installs, run by bash: the candidate lands as one word that names her."""
+    if shutil.which("bash") is None:
+        pytest.skip("no bash")
+    script = subprocess.run(
+        [sys.executable, "-m", "connector_cli", "--show-completion", "bash"],
+        env=environment(_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1"),
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "_CONNECTOR_COMPLETE=complete_bash" in script
+    probe = (
+        f"{script}\n"
+        "connector() { " + f"{sys.executable} -m connector_cli " + '"$@"; }\n'
+        "COMP_WORDS=(connector show marga); COMP_CWORD=2\n"
+        "_connector_completion connector\n"
+        'eval "set -- ${COMPREPLY[0]}"; echo "$# words: $1"\n'
+    )
+    done = subprocess.run(["bash", "-c", probe], env=environment(), capture_output=True, text=True)
+    assert done.stdout == "1 words: Margaret Hughes\n", done
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_show_completion_prints_each_shells_script(shell):
+    done = subprocess.run(
+        [sys.executable, "-m", "connector_cli", "--show-completion", shell],
+        env=environment(_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1"),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    assert f"_CONNECTOR_COMPLETE=complete_{shell}" in done.stdout
+
+
+def test_code_options_complete_from_their_code_lists(db_path):
+    assert complete("visit", "log", "1", "--kind", "t") == ["telephone"]
+    assert complete("new-referral", "--source", "nhs-") == [
+        "nhs-gp",
+        "nhs-hospital",
+        "nhs-community",
+        "nhs-mental-health",
+        "nhs-other",
+    ]
+    assert complete("signpost", "add", "1", "--category", "third-sector/l") == [
+        "third-sector/lunch-club"
+    ]
+    assert complete("signpost", "add", "1", "--category", "lunch") == ["third-sector/lunch-club"]
+    assert complete("close", "1", "--reason", "") == [
+        "planned",
+        "choice",
+        "need-intensified",
+        "lost-contact",
+        "hospital",
+        "moved",
+        "died",
+        "other",
+    ]
+    assert complete("close", "1", "--sub-reason", "n") == ["needs-met", "not-wanted"]
+    assert complete("measure", "skip", "1", "ucla3", "--reason", "c") == ["could-not-contact"]
+    assert complete("measure", "skip", "1", "u") == ["ucla3"]
+    assert complete("ons4", "score", "--stage", "") == ["baseline", "review", "end", "follow-up"]
+    assert complete("referral", "decline", "1", "--by", "") == ["person", "criteria"]
+    assert complete("visit", "log", "1", "--by", "") == ["connector", "volunteer"]
+    assert complete("ucla", "score", "--by", "") == ["connector", "volunteer", "self"]
+    assert complete("new-referral", "--ethnicity", "") == list("ABCDEFGHJKLMNPRSZ")
+    assert complete("goal", "review", "1", "1", "--progress", "a") == ["achieved", "a-lot"]
+    assert complete("signpost", "outcome", "1", "s") == ["still-attending"]
+    assert complete("visit", "log", "1", "--date", "y", shell="fish") == ["yesterday\t2026-11-19"]
+    assert complete("referral", "decline", "1", "--reason", "") == []  # free text: nothing
+
+
+def test_quarters_near_today(db_path):
+    # CONNECTOR_TODAY is 2026-11-20: calendar 2026Q4 and financial 2026-27Q3
+    assert complete("report", "--quarter", "") == [
+        "2025Q4",
+        "2026Q1",
+        "2026Q2",
+        "2026Q3",
+        "2026Q4",
+        "2027Q1",
+        "2025-26Q3",
+        "2025-26Q4",
+        "2026-27Q1",
+        "2026-27Q2",
+        "2026-27Q3",
+        "2026-27Q4",
+    ]
+    assert complete("export", "--quarter", "2026-") == [
+        "2026-27Q1",
+        "2026-27Q2",
+        "2026-27Q3",
+        "2026-27Q4",
+    ]
+
+
+def test_commands_sub_commands_and_options(db_path):
+    assert complete("vi") == ["visit"]
+    assert {"log", "edit"} <= set(complete("visit", ""))
+    assert complete("visit", "l") == ["log"]
+    assert complete("visit", "log", "1", "--mi") == ["--minutes"]
+    assert complete("--d") == ["--db"]
+    zsh = "\n".join(complete("sh", shell="zsh"))
+    assert zsh.startswith("_arguments '*: :((") and '"shell":' in zsh and '"show":' in zsh
+
+
+def test_completion_never_writes(caseload, tmp_path):
+    folder = caseload.parent
+    before = (snapshot(caseload), caseload.read_bytes(), sorted(os.listdir(folder)))
+    assert complete("show", "mar") and complete("visit", "log", "1", "--kind", "")
+    assert (snapshot(caseload), caseload.read_bytes(), sorted(os.listdir(folder))) == before
+
+    missing = tmp_path / "elsewhere" / "none.db"
+    assert complete("show", "mar", db=missing) == []
+    assert complete("visit", "log", "1", "--kind", "f", db=missing) == ["face-to-face"]
+    assert not missing.parent.exists()
+
+
+def test_completion_reads_a_busy_database(caseload):
+    """While another connection has the file open (a -wal beside it), candidates still come."""
+    import sqlite3
+
+    conn = sqlite3.connect(caseload)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("UPDATE people SET name = 'Margot Hughes' WHERE id = 1")
+    conn.commit()
+    try:
+        assert complete("show", "margo") == ["Margot\\ Hughes"]
+    finally:
+        conn.close()
+
+
+def test_a_file_that_is_not_a_connector_database_completes_nothing(tmp_path):
+    other = tmp_path / "other.db"
+    other.write_bytes(b"not a database at all" * 100)
+    assert complete("show", "m", db=other) == []
+    assert other.read_bytes() == b"not a database at all" * 100
+
+
+def test_help_shows_the_completion_options():
+    result = ok("--help")
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
