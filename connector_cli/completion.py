@@ -285,9 +285,9 @@ def attach(command, path: str = "") -> None:
 
 def candidates(root, args: list[str], incomplete: str) -> Candidates:
     """What `connector ARGS INCOMPLETE<Tab>` offers, from a tree that `attach` has prepared."""
-    from typer._click.shell_completion import ShellComplete
+    from typer._completion_classes import BashComplete  # any shell's: only its parsing is used
 
-    complete = ShellComplete(root, {}, "connector", COMPLETE_VAR)
+    complete = BashComplete(root, {}, "connector", COMPLETE_VAR)
     return [(item.value, item.help or "") for item in complete.get_completions(args, incomplete)]
 
 

@@ -235,11 +235,13 @@ def _completer(root, db: Path):
 
 def _at_terminal(root, db: Path) -> int:
     from prompt_toolkit import PromptSession
+    from prompt_toolkit.shortcuts import CompleteStyle
 
     prompt = PromptSession(
         history=_private_history(history_path(db)),
         completer=_completer(root, db),
         complete_while_typing=False,
+        complete_style=CompleteStyle.READLINE_LIKE,  # Tab as in bash, and answered at once
     )
     typer.echo(f"connector shell on {db}: type help for the commands, Ctrl-D to leave.")
     while True:
