@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -146,13 +147,22 @@ def read_only(path: Path) -> sqlite3.Connection | None:
 OPEN = "e.status IN ('pending', 'accepted') AND e.closure_date IS NULL"
 
 
+def _number(text: str) -> str | None:
+    """The digits of a person's number as typed (`12`, `#12`), or None for a name."""
+    digits = text.removeprefix("#")
+    return digits if digits.isascii() and digits.isdigit() else None
+
+
 def _matching_people(conn: sqlite3.Connection, incomplete: str) -> list[tuple[int, str, int]]:
-    """(id, name, open) for people whose number starts with, or name contains, `incomplete`."""
-    number = incomplete.lstrip("#")
+    """(id, name, open) for people whose number starts with, or name contains, `incomplete`;
+    nothing typed: everyone with an open episode."""
     has_open = f"EXISTS (SELECT 1 FROM episodes e WHERE e.person_id = p.id AND {OPEN})"
-    if number.isascii() and number.isdigit():
+    number = _number(incomplete)
+    if number is not None:
         where, params = "CAST(p.id AS TEXT) LIKE ?", [number + "%"]
-    elif incomplete.isascii():
+    elif not incomplete:
+        where, params = has_open, []
+    elif incomplete.isascii():  # LIKE narrows (ASCII case-insensitive); Python decides
         escaped = re.sub(r"([\\%_])", r"\\\1", incomplete)
         where, params = "p.name LIKE ? ESCAPE '\\'", ["%" + escaped + "%"]
     else:
@@ -161,8 +171,10 @@ def _matching_people(conn: sqlite3.Connection, incomplete: str) -> list[tuple[in
         f"SELECT p.id, p.name, {has_open} FROM people p WHERE {where} ORDER BY 3 DESC, p.name, p.id",
         params,
     ).fetchall()
+    if number is not None:
+        return rows
     wanted = incomplete.casefold()
-    return [row for row in rows if number.isdigit() or wanted in row[1].casefold()]
+    return [row for row in rows if wanted in row[1].casefold()]
 
 
 def people(ctx, incomplete: str) -> Candidates:
@@ -174,30 +186,25 @@ def people(ctx, incomplete: str) -> Candidates:
     if conn is None:
         return []
     try:
-        if not incomplete:
-            found = conn.execute(
-                "SELECT p.id, p.name, 1 FROM people p JOIN episodes e ON e.person_id = p.id "
-                f"WHERE {OPEN} GROUP BY p.id ORDER BY p.name, p.id"
-            ).fetchall()
-        else:
-            found = _matching_people(conn, incomplete)
+        found = _matching_people(conn, incomplete)
     except sqlite3.Error:  # an older or foreign file: complete nothing rather than fail
         return []
     finally:
         conn.close()
-    found = found[:MAX_PEOPLE]
-    if incomplete.lstrip("#").isdigit():
-        hash_sign = "#" if incomplete.startswith("#") else ""
-        return [(f"{hash_sign}{pid}", name + ("" if o else " (closed)")) for pid, name, o in found]
-    names = [name.casefold() for _, name, _ in found]
-    shown = []
-    for pid, name, is_open in found:
-        closed = "" if is_open else " (closed)"
-        if names.count(name.casefold()) == 1:
-            shown.append((name, f"#{pid}{closed}"))
-        else:
-            shown.append((str(pid), f"{name}{closed}"))
-    return shown
+    if _number(incomplete) is not None:
+        sign = "#" if incomplete.startswith("#") else ""
+        return [(f"{sign}{pid}", name + _closed(o)) for pid, name, o in found[:MAX_PEOPLE]]
+    sharing = Counter(name.casefold() for _, name, _ in found)
+    return [
+        (name, f"#{pid}{_closed(o)}")
+        if sharing[name.casefold()] == 1
+        else (str(pid), name + _closed(o))
+        for pid, name, o in found[:MAX_PEOPLE]
+    ]
+
+
+def _closed(is_open: int) -> str:
+    return "" if is_open else " (no open episode)"
 
 
 def dates(ctx, incomplete: str) -> Candidates:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ok, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).parent.parent
 
@@ -230,3 +232,29 @@ def test_a_file_that_is_not_a_connector_database_completes_nothing(tmp_path):
 def test_help_shows_the_completion_options():
     result = ok("--help")
     assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
+
+
+NAMES = ["Zoë Ångström", "ZOË Ward", "Ann_Lee", "100% Jones", "Back\\Slash", "Ann Lee", "Ann Lee"]
+
+
+@given(st.text(alphabet="aöÖzZë_%\\#1 AnLe", max_size=4))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_a_person_completes_to_exactly_the_people_the_fragment_finds(db_path, fragment):
+    """In-process, the same tree the shell uses: a name candidate holds the fragment (any
+    alphabet, LIKE's own characters included) and names one person; a number starts with it."""
+    from connector_cli import completion, shell
+
+    if not db_path.exists():
+        for name in NAMES:
+            ok("new-referral", "--name", name, "--no-input")
+    root = shell.build()
+    found = [v for v, _ in completion.candidates(root, ["--db", str(db_path), "show"], fragment)]
+    digits = fragment.removeprefix("#")
+    if digits.isdigit():
+        assert found == [v for v in ("1", "2", "3", "4", "5", "6", "7") if v.startswith(digits)]
+        return
+    holding = [(i, n) for i, n in enumerate(NAMES, 1) if fragment.casefold() in n.casefold()]
+    expected = [name if NAMES.count(name) == 1 else str(i) for i, name in holding]
+    assert sorted(found) == sorted(expected)
