@@ -223,6 +223,7 @@ COMPLETERS: dict[str, Completer] = {
     "DATE": dates,
     "STAGE": code_list(codes.STAGES),
     "INSTRUMENT": instruments,
+    "GROUP[/SUB]": signpost_categories,  # signpost, directory and gap categories
     # by option name
     "--source": code_list(codes.SOURCES),
     "--trigger": code_list(codes.TRIGGERS),
@@ -230,10 +231,8 @@ COMPLETERS: dict[str, Completer] = {
     "--gender": code_list(codes.GENDERS),
     "--ethnicity": code_list(codes.ETHNICITIES),
     "--living": code_list(codes.LIVING),
-    "--status": code_list(codes.STATUSES),
     "--kind": code_list(codes.CONTACT_KINDS),
     "--location": code_list(codes.LOCATIONS),
-    "--category": signpost_categories,
     "--domain": code_list(codes.GOAL_DOMAINS),
     "--progress": code_list(codes.GOAL_PROGRESS),
     "--sub-reason": code_list(codes.CHOICE_SUB_REASONS),
@@ -242,6 +241,7 @@ COMPLETERS: dict[str, Completer] = {
     "--year": years,
     "--by": administered_by,
     # where one option name means different things in different commands
+    "new-referral --status": code_list(codes.STATUSES),
     "close --reason": code_list(codes.CLOSURE_REASONS),
     "closure edit --reason": code_list(codes.CLOSURE_REASONS),
     "measure skip --reason": code_list(codes.SKIP_REASONS),

@@ -258,3 +258,26 @@ def test_a_person_completes_to_exactly_the_people_the_fragment_finds(db_path, fr
     holding = [(i, n) for i, n in enumerate(NAMES, 1) if fragment.casefold() in n.casefold()]
     expected = [name if NAMES.count(name) == 1 else str(i) for i, name in holding]
     assert sorted(found) == sorted(expected)
+
+
+# Metavars that promise a value from a list: each such parameter must complete.
+LISTED = {"PERSON", "SLUG", "CODE", "KIND", "STAGE", "LEVEL", "REASON", "GROUP[/SUB]", "STATUS"}
+LISTED |= {"OUTCOME", "INSTRUMENT", "CATEGORY", "Q", "WHO"}
+
+
+def test_every_parameter_with_a_listed_value_completes():
+    """A command added later gets completion by reusing an option name or metavar, or by one
+    line in connector_cli.completion.COMPLETERS; this test names any that has neither."""
+    import typer
+
+    from connector_cli import completion
+    from connector_cli.cli import app
+
+    def walk(command, path=""):
+        for param in command.params:
+            if param.metavar in LISTED and completion.completer_for(path, param) is None:
+                yield f"{path} {param.opts[0]} {param.metavar}".strip()
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, f"{path} {name}".strip())
+
+    assert list(walk(typer.main.get_command(app))) == []
