@@ -236,3 +236,33 @@ def test_completion_in_the_shell_reads_quotes_as_a_shell_does(db_path):
 def test_words_before_the_cursor_are_the_words_shlex_reads(words):
     text = " ".join(shlex.quote(word) for word in words) + " "
     assert shell.words_before_cursor(text) == (words, "", len(text))
+
+
+def test_a_command_still_asks_at_a_terminal_and_ctrl_c_cancels_only_it(db_path, monkeypatch):
+    ok("new-referral", "--name", "Margaret Hughes", "--no-input")
+    down = "\x1b[B"
+    result = at_terminal(
+        monkeypatch,
+        "visit log 1",
+        ENTER,
+        down,  # kind: the second listed, telephone
+        ENTER,
+        "20",
+        ENTER,  # minutes
+        "visit log 1",
+        ENTER,
+        CTRL_C,  # at the kind question: this command is cancelled, the session goes on
+        "people",
+        ENTER,
+        CTRL_D,
+    )
+    assert "Logged a phone call with Margaret Hughes on 2026-11-20, 20 min" in result.stdout
+    assert result.stderr.splitlines() == ["Cancelled: nothing was saved.", "[exit 1]"]
+    assert "Margaret Hughes" in result.stdout.rsplit("20 min", 1)[1]  # people ran after
+    assert rows(db_path, "SELECT kind, minutes FROM contacts") == [
+        {"kind": "telephone", "minutes": 20}
+    ]
+    # what is typed at a command's own questions (the 20 minutes) stays out of the history,
+    # and a line repeated straight after itself is kept once
+    history = shell.history_path(db_path).read_text().splitlines()
+    assert [line[1:] for line in history if line.startswith("+")] == ["visit log 1", "people"]
