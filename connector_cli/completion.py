@@ -46,7 +46,8 @@ def code_list(code_tuple: tuple[codes.Code, ...]) -> Completer:
     return lambda ctx, incomplete: _prefixed([(c.slug, c.label) for c in code_tuple], incomplete)
 
 
-def words(*values: str) -> Completer:
+def choices(*values: str) -> Completer:
+    """Complete from these words (none: complete nothing, for free text)."""
     return lambda ctx, incomplete: _prefixed([(v, "") for v in values], incomplete)
 
 
@@ -249,7 +250,7 @@ COMPLETERS: dict[str, Completer] = {
     "gap edit --reason": code_list(codes.GAP_REASONS),
     "referral decline --by": code_list(codes.DECLINE_BY),
     "visit log --by": code_list(codes.DELIVERED_BY),
-    "directory verify --by": lambda ctx, incomplete: [],  # a person's name, free text
+    "directory verify --by": choices(),  # who checked it: free text
     "signpost outcome OUTCOME": code_list(codes.SIGNPOST_OUTCOMES),
     "survey show ID": instruments,
     "survey take ID": instruments,

@@ -6,7 +6,7 @@ import typer
 
 
 def shell() -> None:
-    """Type commands without the word `connector`, with Tab completion; help; Ctrl-D leaves."""
+    """A session of commands typed without `connector`: Tab completion, history, one process."""
     from connector_cli import session
     from connector_cli.shell import run_shell
 
