@@ -3,6 +3,7 @@ fresh process (and, for bash, the very script `--show-completion` prints)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -281,3 +282,41 @@ def test_every_parameter_with_a_listed_value_completes():
             yield from walk(sub, f"{path} {name}".strip())
 
     assert list(walk(typer.main.get_command(app))) == []
+
+
+def test_install_completion_writes_the_script_where_bash_reads_it(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "connector_cli", "--install-completion", "bash"],
+        env=environment(HOME=str(home), _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1"),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done
+    script = home / ".bash_completions" / "connector.sh"
+    assert "_CONNECTOR_COMPLETE=complete_bash" in script.read_text()
+    assert str(script.relative_to(home)) in (home / ".bashrc").read_text()
+
+
+HEAVY_PROBE = """
+import json, sys
+from connector_cli.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def test_completion_imports_nothing_heavy(caseload):
+    env = environment(
+        _CONNECTOR_COMPLETE="complete_bash", COMP_WORDS="connector show mar", COMP_CWORD="2"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", HEAVY_PROBE], env=env, capture_output=True, text=True, timeout=60
+    )
+    candidates, modules = done.stdout.splitlines()[:-1], json.loads(done.stdout.splitlines()[-1])
+    assert candidates == ["Margaret\\ Hughes", "Tom\\ Marsh", "Marjorie\\ Bell"]
+    assert {"questionary", "pydantic", "sqlite_utils", "dateutil", "rich"}.isdisjoint(modules)
