@@ -43,6 +43,16 @@ def history_path(db: Path) -> Path:
     return db.with_name(db.name + ".history")
 
 
+def forget_history(db: Path) -> bool:
+    """Delete the history file (it may hold an erased person's name, as typed); True if there
+    was one. Called by `person forget` and `retention --erase`."""
+    try:
+        history_path(db).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def kept_in_history(line: str) -> bool:
     """Questionnaire answers never reach the history file: no `--answer` (what matters), no
     `--lonely`, and no `score` line (`ucla score 3 3 2 ...` holds the answers themselves).
@@ -244,6 +254,7 @@ def _at_terminal(root, db: Path) -> int:
         complete_style=CompleteStyle.READLINE_LIKE,  # Tab as in bash, and answered at once
     )
     typer.echo(f"connector shell on {db}: type help for the commands, Ctrl-D to leave.")
+    path = history_path(db)
     while True:
         try:
             line = prompt.prompt(PROMPT)
@@ -255,3 +266,5 @@ def _at_terminal(root, db: Path) -> int:
             _run_and_show(root, db, line)
         except Leave:
             return 0
+        if not path.exists() and prompt.history.get_strings():  # an erasure removed it
+            prompt.history = prompt.default_buffer.history = _private_history(path)

@@ -266,3 +266,30 @@ def test_a_command_still_asks_at_a_terminal_and_ctrl_c_cancels_only_it(db_path, 
     # and a line repeated straight after itself is kept once
     history = shell.history_path(db_path).read_text().splitlines()
     assert [line[1:] for line in history if line.startswith("+")] == ["visit log 1", "people"]
+
+
+def test_forgetting_someone_deletes_the_history_that_may_name_them(db_path, monkeypatch):
+    ok("new-referral", "--name", "Zebedee Quist", "--no-input")
+    ok("new-referral", "--name", "Margaret Hughes", "--no-input")
+    result = at_terminal(
+        monkeypatch,
+        "show zebedee",
+        ENTER,
+        "person forget zeb --yes",
+        ENTER,
+        "show marg",
+        ENTER,
+        CTRL_D,
+    )
+    assert "The shell's history of typed commands was deleted too" in result.stdout
+    history = shell.history_path(db_path).read_text()
+    assert [line[1:] for line in history.splitlines() if line.startswith("+")] == ["show marg"]
+    assert "zeb" not in history.casefold()
+
+    ok("retention", "--older-than", "1", "--erase", "--yes")  # nothing due: nothing erased
+    assert shell.history_path(db_path).exists()
+    result = ok("person", "forget", "Margaret", "--yes")
+    assert "history of typed commands was deleted" in result.stdout
+    assert not shell.history_path(db_path).exists()
+    ok("new-referral", "--name", "Ann Lee", "--no-input")
+    assert "history" not in ok("person", "forget", "Ann", "--yes").stdout  # none to delete
