@@ -178,20 +178,26 @@ def _matching_people(conn: sqlite3.Connection, incomplete: str) -> list[tuple[in
     return [row for row in rows if wanted in row[1].casefold()]
 
 
-def people(ctx, incomplete: str) -> Candidates:
-    """People whose name holds the fragment (or whose number starts with it), those with an open
-    episode first. A name shared by two people completes to each one's number instead, since
-    the name alone would be refused as ambiguous."""
+def _read(ctx, query: Callable[[sqlite3.Connection], list]) -> list:
+    """Rows from the database the command line names, read-only; none if there is no such
+    file or it is not (or not yet) a connector database of this shape."""
     path = _database(ctx)
     conn = read_only(path) if path is not None else None
     if conn is None:
         return []
     try:
-        found = _matching_people(conn, incomplete)
-    except sqlite3.Error:  # an older or foreign file: complete nothing rather than fail
+        return query(conn)
+    except sqlite3.Error:
         return []
     finally:
         conn.close()
+
+
+def people(ctx, incomplete: str) -> Candidates:
+    """People whose name holds the fragment (or whose number starts with it), those with an open
+    episode first. A name shared by two people completes to each one's number instead, since
+    the name alone would be refused as ambiguous."""
+    found = _read(ctx, lambda conn: _matching_people(conn, incomplete))
     if _number(incomplete) is not None:
         sign = "#" if incomplete.startswith("#") else ""
         return [(f"{sign}{pid}", name + _closed(o)) for pid, name, o in found[:MAX_PEOPLE]]
@@ -202,6 +208,33 @@ def people(ctx, incomplete: str) -> Candidates:
         else (str(pid), name + _closed(o))
         for pid, name, o in found[:MAX_PEOPLE]
     ]
+
+
+def _numbered(rows: list, incomplete: str) -> Candidates:
+    """(id, help) rows as candidates: by the start of the number, or by words in the help
+    (bash puts the number in place of the words typed)."""
+    wanted = incomplete.casefold()
+    if _number(incomplete) is not None or not incomplete:
+        found = [(str(i), h) for i, h in rows if str(i).startswith(incomplete)]
+    else:
+        found = [(str(i), h) for i, h in rows if wanted in h.casefold()]
+    return found[:MAX_PEOPLE]
+
+
+def directory_entries(ctx, incomplete: str) -> Candidates:
+    """Directory entries still in use, by number, with their names."""
+    sql = "SELECT id, name FROM directory_entries WHERE retired_date IS NULL ORDER BY id"
+    return _numbered(_read(ctx, lambda conn: conn.execute(sql).fetchall()), incomplete)
+
+
+def signposts(ctx, incomplete: str) -> Candidates:
+    """Signposts, those still waiting for an outcome first, newest first."""
+    sql = (
+        "SELECT s.id, p.name || ': ' || s.to_text || coalesce(' (' || s.outcome || ')', '') "
+        "FROM signposts s JOIN episodes e ON e.id = s.episode_id JOIN people p ON p.id = "
+        "e.person_id ORDER BY s.outcome IS NOT NULL, s.id DESC"
+    )
+    return _numbered(_read(ctx, lambda conn: conn.execute(sql).fetchall()), incomplete)
 
 
 def _closed(is_open: int) -> str:
@@ -225,6 +258,8 @@ COMPLETERS: dict[str, Completer] = {
     "STAGE": code_list(codes.STAGES),
     "INSTRUMENT": instruments,
     "GROUP[/SUB]": signpost_categories,  # signpost, directory and gap categories
+    "ENTRY_ID": directory_entries,
+    "SIGNPOST_ID": signposts,
     # by option name
     "--source": code_list(codes.SOURCES),
     "--trigger": code_list(codes.TRIGGERS),

@@ -197,6 +197,30 @@ def test_commands_sub_commands_and_options(db_path):
     assert zsh.startswith("_arguments '*: :((") and '"shell":' in zsh and '"show":' in zsh
 
 
+def test_directory_entries_and_signposts_complete_by_number_with_what_they_are(caseload):
+    ok(
+        "directory",
+        "add",
+        "--name",
+        "St Mary's lunch club",
+        "--category",
+        "third-sector/lunch-club",
+    )
+    ok("directory", "add", "--name", "Old choir", "--category", "third-sector/hobbies")
+    ok("directory", "retire", "2")
+    ok("signpost", "add", "Margaret", "--entry", "1")
+    ok("signpost", "add", "Tom", "--to", "Walking group", "--category", "nhs/community")
+    ok("signpost", "outcome", "1", "attended")
+    assert complete("signpost", "add", "Tom", "--entry", "", shell="fish") == [
+        "1\tSt Mary's lunch club"  # the retired choir is not offered
+    ]
+    assert complete("signpost", "add", "Tom", "--entry", "lunch") == ["1"]
+    assert complete("signpost", "outcome", "", shell="fish") == [
+        "2\tTom Marsh: Walking group",  # still waiting for an outcome: first
+        "1\tMargaret Hughes: St Mary's lunch club (attended)",
+    ]
+
+
 def test_completion_never_writes(caseload, tmp_path):
     folder = caseload.parent
     before = (snapshot(caseload), caseload.read_bytes(), sorted(os.listdir(folder)))
@@ -263,7 +287,7 @@ def test_a_person_completes_to_exactly_the_people_the_fragment_finds(db_path, fr
 
 # Metavars that promise a value from a list: each such parameter must complete.
 LISTED = {"PERSON", "SLUG", "CODE", "KIND", "STAGE", "LEVEL", "REASON", "GROUP[/SUB]", "STATUS"}
-LISTED |= {"OUTCOME", "INSTRUMENT", "CATEGORY", "Q", "WHO"}
+LISTED |= {"OUTCOME", "INSTRUMENT", "CATEGORY", "Q", "WHO", "ENTRY_ID", "SIGNPOST_ID"}
 
 
 def test_every_parameter_with_a_listed_value_completes():
