@@ -102,8 +102,8 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:  # not while Tab completion reads the line
         typer.echo(f"connector {__version__}")
         raise typer.Exit()
 

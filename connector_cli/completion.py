@@ -308,9 +308,11 @@ def _hook(completer: Completer):
     from typer._click.shell_completion import CompletionItem
 
     def shell_complete(ctx, param, incomplete: str) -> list:
-        return [
-            CompletionItem(value, help=help or None) for value, help in completer(ctx, incomplete)
-        ]
+        try:
+            found = completer(ctx, incomplete)
+        except Exception:  # Tab must never print a traceback into someone's command line
+            return []
+        return [CompletionItem(value, help=help or None) for value, help in found]
 
     return shell_complete
 

@@ -200,7 +200,10 @@ def line_candidates(root, db: Path, text: str) -> tuple[list[tuple[str, str]], i
         found = [(w, h) for w, h in SHELL_WORDS if w.startswith(incomplete)]
     elif words[0] == "help":
         words = words[1:]
-    found += completion.candidates(root, ["--db", str(db), *words], incomplete)
+    try:
+        found += completion.candidates(root, ["--db", str(db), *words], incomplete)
+    except Exception:  # a line click cannot make sense of: no candidates, the session goes on
+        pass
     return found, start
 
 

@@ -221,6 +221,12 @@ def test_directory_entries_and_signposts_complete_by_number_with_what_they_are(c
     ]
 
 
+def test_tab_never_prints_anything_but_candidates(db_path, monkeypatch):
+    assert "connector 0.1.0" not in complete("--version", "")  # --version waits for Enter
+    monkeypatch.setenv("CONNECTOR_TODAY", "not a date")
+    assert complete("report", "--quarter", "") == []  # and no traceback (complete checks)
+
+
 def test_completion_never_writes(caseload, tmp_path):
     folder = caseload.parent
     before = (snapshot(caseload), caseload.read_bytes(), sorted(os.listdir(folder)))
