@@ -237,6 +237,58 @@ def signposts(ctx, incomplete: str) -> Candidates:
     return _numbered(_read(ctx, lambda conn: conn.execute(sql).fetchall()), incomplete)
 
 
+def _newest(table: str, describe: str) -> Completer:
+    """Rows of `table` by number, newest first, each described by an SQL expression over the
+    row (s) and its person (p)."""
+
+    def complete(ctx, incomplete: str) -> Candidates:
+        number = _number(incomplete) if incomplete else ""
+        if number is None:
+            return []
+        sql = (
+            f"SELECT s.id, {describe} FROM {table} s JOIN episodes e ON e.id = s.episode_id "
+            "JOIN people p ON p.id = e.person_id WHERE CAST(s.id AS TEXT) LIKE ? "
+            f"ORDER BY s.id DESC LIMIT {MAX_PEOPLE}"
+        )
+        rows = _read(ctx, lambda conn: conn.execute(sql, [number + "%"]).fetchall())
+        return [(str(i), text) for i, text in rows]
+
+    return complete
+
+
+def episodes(ctx, incomplete: str) -> Candidates:
+    """The episodes of the person named earlier on the line, newest first."""
+    from connector_cli.errors import UserError
+    from connector_cli.store.people import resolve_person
+
+    if ctx is None:
+        return []
+    # with the option's value still to come, click leaves the words before it unparsed
+    person = ctx.params.get("person") or next(iter(ctx.args), None)
+    if not person:
+        return []
+
+    def query(conn: sqlite3.Connection) -> list:
+        conn.row_factory = sqlite3.Row
+        try:
+            person_id = resolve_person(conn, person)["id"]
+        except UserError:
+            return []
+        return conn.execute(
+            "SELECT id, referral_date, status, closure_date FROM episodes WHERE person_id = ? "
+            "ORDER BY referral_date DESC, id DESC",
+            [person_id],
+        ).fetchall()
+
+    found = [
+        (str(e["id"]), f"referred {e['referral_date']}, {e['status']}")
+        if not e["closure_date"]
+        else (str(e["id"]), f"referred {e['referral_date']}, closed {e['closure_date']}")
+        for e in _read(ctx, query)
+    ]
+    return [(value, help) for value, help in found if value.startswith(incomplete)]
+
+
 def _closed(is_open: int) -> str:
     return "" if is_open else " (no open episode)"
 
@@ -260,6 +312,13 @@ COMPLETERS: dict[str, Completer] = {
     "GROUP[/SUB]": signpost_categories,  # signpost, directory and gap categories
     "ENTRY_ID": directory_entries,
     "SIGNPOST_ID": signposts,
+    "CONTACT_ID": _newest(
+        "contacts",
+        "p.name || ': ' || s.date || ' ' || s.kind || coalesce(' ' || s.minutes || ' min', '')",
+    ),
+    "MEASURE_ID": _newest(
+        "measures", "p.name || ': ' || s.date || ' ' || s.instrument || ' ' || s.stage"
+    ),
     # by option name
     "--source": code_list(codes.SOURCES),
     "--trigger": code_list(codes.TRIGGERS),
@@ -275,6 +334,7 @@ COMPLETERS: dict[str, Completer] = {
     "--lonely": lonely_categories,
     "--quarter": quarters,
     "--year": years,
+    "--episode": episodes,
     "--by": administered_by,
     # where one option name means different things in different commands
     "new-referral --status": code_list(codes.STATUSES),

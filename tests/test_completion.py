@@ -221,6 +221,26 @@ def test_directory_entries_and_signposts_complete_by_number_with_what_they_are(c
     ]
 
 
+def test_contacts_measures_and_episodes_complete_by_number(caseload):
+    ok("visit", "log", "Margaret", "--kind", "telephone", "--minutes", "15")
+    ok("visit", "log", "Tom", "--kind", "message")
+    ok("ucla", "score", "1", "2", "3", "--person", "Tom", "--stage", "baseline")
+    ok("close", "Margaret", "--reason", "moved", "--no-input")
+    ok("new-referral", "--name", "Margaret Hughes", "--existing", "1", "--no-input")
+    assert complete("visit", "edit", "", shell="fish") == [
+        "2\tTom Marsh: 2026-11-20 message",
+        "1\tMargaret Hughes: 2026-11-20 telephone 15 min",
+    ]
+    assert complete("measure", "remove", "", shell="fish") == [
+        "1\tTom Marsh: 2026-11-20 ucla3 baseline"
+    ]
+    assert complete("show", "Margaret", "--episode", "", shell="fish") == [
+        "5\treferred 2026-11-20, pending",
+        "1\treferred 2026-11-20, closed 2026-11-20",
+    ]
+    assert complete("show", "--episode", "", shell="fish") == []  # whose? not said yet
+
+
 def test_tab_never_prints_anything_but_candidates(db_path, monkeypatch):
     assert "connector 0.1.0" not in complete("--version", "")  # --version waits for Enter
     monkeypatch.setenv("CONNECTOR_TODAY", "not a date")
@@ -294,6 +314,7 @@ def test_a_person_completes_to_exactly_the_people_the_fragment_finds(db_path, fr
 # Metavars that promise a value from a list: each such parameter must complete.
 LISTED = {"PERSON", "SLUG", "CODE", "KIND", "STAGE", "LEVEL", "REASON", "GROUP[/SUB]", "STATUS"}
 LISTED |= {"OUTCOME", "INSTRUMENT", "CATEGORY", "Q", "WHO", "ENTRY_ID", "SIGNPOST_ID"}
+LISTED |= {"CONTACT_ID", "MEASURE_ID"}
 
 
 def test_every_parameter_with_a_listed_value_completes():
