@@ -65,9 +65,7 @@ def kept_in_history(line: str) -> bool:
         if word.split("=", 1)[0] in ("--answer", "--lonely"):
             return False
     commands = [word for word in words if not word.startswith("-")]
-    if commands[:1] == ["connector"]:
-        commands = commands[1:]
-    return bool(commands) and "score" not in commands[1:2]
+    return bool(commands) and "score" not in commands  # wherever it stands: better too careful
 
 
 def build():

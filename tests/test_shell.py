@@ -161,6 +161,7 @@ def test_questionnaire_answers_never_reach_the_history():
         "ucla score 3 3 2 --person marg --stage baseline",
         "connector swemwbs score 2 2 3 2 3 2 3",
         "ons4 --json score 4 5 4 7",
+        "--db other.db ucla score 1 2 3",
         "ucla score --lonely often-always",
         "what-matters Margaret --answer matters-most=church",
         "what-matters Margaret --answer=barriers=transport",
