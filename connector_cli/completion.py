@@ -220,6 +220,19 @@ def candidates(root, args: list[str], incomplete: str) -> Candidates:
 # --- Answering the shell's completion request --------------------------------------------------
 
 
+def _zsh_item(value: str, help: str | None) -> str:
+    """One `"value":"help"` item of Typer's `_arguments '*: :((...))'` line, escaped for the
+    double quotes around it and for the single quotes around the whole (Typer's own escaping
+    loses an apostrophe: O'Neil became ONeil)."""
+
+    def escape(text: str) -> str:
+        for plain, escaped in (("\\", "\\\\"), ('"', '\\"'), ("$", "\\$"), ("`", "\\`")):
+            text = text.replace(plain, escaped)
+        return text.replace(":", "\\\\:").replace("'", "'\\''")
+
+    return f'"{escape(value)}":"{escape(help)}"' if help else f'"{escape(value)}"'
+
+
 def _bash_word(value: str) -> str:
     """Bash inserts a candidate as written: escape what would split it into two words."""
     return re.sub(r"([^\w@%+=:,./#-])", r"\\\1", value)
@@ -234,7 +247,7 @@ def answer(app: typer.Typer) -> None:
     instructions (`complete_bash`, as its installed scripts send) and click's (`bash_complete`)."""
     import typer
     from typer._click.shell_completion import add_completion_class, get_completion_class
-    from typer._completion_classes import BashComplete, completion_init
+    from typer._completion_classes import BashComplete, ZshComplete, completion_init
 
     from connector_cli.startup import app_for
 
@@ -248,6 +261,10 @@ def answer(app: typer.Typer) -> None:
         def format_completion(self, item) -> str:
             return _bash_word(item.value)
 
+    class Zsh(ZshComplete):
+        def format_completion(self, item) -> str:
+            return _zsh_item(item.value, item.help)
+
     completion_init()
     shell_class = get_completion_class(instruction.partition("_")[2])
     words: list[str] = []
@@ -255,5 +272,6 @@ def answer(app: typer.Typer) -> None:
         words, _ = shell_class(None, {}, "connector", COMPLETE_VAR).get_completion_args()
     root = typer.main.get_command(app_for(app, words))  # only the command being typed
     add_completion_class(Bash, "bash")  # after Typer has registered its own
+    add_completion_class(Zsh, "zsh")
     attach(root)
     root.main(args=[], prog_name="connector")

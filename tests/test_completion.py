@@ -371,3 +371,58 @@ def test_completion_imports_nothing_heavy(caseload):
     candidates, modules = done.stdout.splitlines()[:-1], json.loads(done.stdout.splitlines()[-1])
     assert candidates == ["Margaret\\ Hughes", "Tom\\ Marsh", "Marjorie\\ Bell"]
     assert {"questionary", "pydantic", "sqlite_utils", "dateutil", "rich"}.isdisjoint(modules)
+
+
+ZSH_DRIVER = r"""
+zmodload zsh/zpty
+zpty z 'PATH=$BIN:$PATH zsh -f -i'
+zpty -w z 'PS1="> "; bindkey -e; autoload -U compinit; compinit -u; source $SCRIPT'
+zpty -w z 'words() { print -r -- "WORDS ${(j:|:)@}" }'
+sleep 1
+zpty -w -n z "$LINE"$'\t'
+sleep 4
+zpty -w -n z $'\x01words \n'
+sleep 2
+while zpty -r -t z line; do print -r -- "$line"; done
+zpty -d z
+"""
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("connector show Marj", "connector|show|Marjorie O'Neil"),
+        (
+            "connector signpost add 1 --category third-sector/lunch",
+            "--category|third-sector/lunch-club",
+        ),
+    ],
+)
+def test_zsh_inserts_what_was_offered(db_path, tmp_path, typed, expected):
+    """zsh itself, at a terminal (zpty), with the script `--show-completion zsh` prints."""
+    if shutil.which("zsh") is None:
+        pytest.skip("no zsh")
+    ok("new-referral", "--name", "Marjorie O'Neil", "--no-input")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "connector"
+    wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} -m connector_cli "$@"\n')
+    wrapper.chmod(0o755)
+    script = tmp_path / "connector.zsh"
+    script.write_text(
+        subprocess.run(
+            [sys.executable, "-m", "connector_cli", "--show-completion", "zsh"],
+            env=environment(_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1"),
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    done = subprocess.run(
+        ["zsh", "-f", "-c", ZSH_DRIVER],
+        env=environment(BIN=str(bin_dir), SCRIPT=str(script), LINE=typed),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    typed_words = [line for line in done.stdout.splitlines() if line.startswith("WORDS ")]
+    assert typed_words and expected in typed_words[-1], done.stdout[-2000:]
