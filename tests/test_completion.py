@@ -92,10 +92,15 @@ def test_a_name_two_people_share_completes_to_their_numbers(caseload):
     ]
 
 
-def test_the_completed_name_is_one_word_in_bash(caseload):
-    """The script Typer installs, run by bash: the candidate lands as one word that names her."""
+@pytest.mark.parametrize(
+    ("typed", "name"), [("marga", "Margaret Hughes"), ("'marjorie\\ o'", "Marjorie O'Neil")]
+)
+def test_the_completed_name_is_one_word_in_bash(caseload, typed, name):
+    """The script Typer installs, run by bash: the candidate lands as one word that names her.
+    (COMP_WORDS holds the words as typed, backslashes and all.)"""
     if shutil.which("bash") is None:
         pytest.skip("no bash")
+    ok("new-referral", "--name", "Marjorie O'Neil", "--no-input")
     script = subprocess.run(
         [sys.executable, "-m", "connector_cli", "--show-completion", "bash"],
         env=environment(_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1"),
@@ -106,12 +111,12 @@ def test_the_completed_name_is_one_word_in_bash(caseload):
     probe = (
         f"{script}\n"
         "connector() { " + f"{sys.executable} -m connector_cli " + '"$@"; }\n'
-        "COMP_WORDS=(connector show marga); COMP_CWORD=2\n"
+        f"COMP_WORDS=(connector show {typed}); COMP_CWORD=2\n"
         "_connector_completion connector\n"
-        'eval "set -- ${COMPREPLY[0]}"; echo "$# words: $1"\n'
+        'eval "set -- ${COMPREPLY[0]}"; echo "${#COMPREPLY[@]} candidate, $# word: $1"\n'
     )
     done = subprocess.run(["bash", "-c", probe], env=environment(), capture_output=True, text=True)
-    assert done.stdout == "1 words: Margaret Hughes\n", done
+    assert done.stdout == f"1 candidate, 1 word: {name}\n", done
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
