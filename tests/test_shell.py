@@ -90,14 +90,10 @@ def test_a_refused_command_shows_its_exit_status_and_the_session_goes_on(db_path
     ok("new-referral", "--name", "Margaret Hughes", "--no-input")
     before = snapshot(db_path)
     result = run("shell", input="referral accept nobody\nshow --json\npeople --json\n")
-    assert (
-        result.stderr.splitlines()
-        == [
-            "No person matches 'nobody'. See `connector people --all`.",
-            "[exit 1]",
-        ]
-        + result.stderr.splitlines()[2:]
-    )
+    assert result.stderr.splitlines()[:2] == [
+        "No person matches 'nobody'. See `connector people --all`.",
+        "[exit 1]",
+    ]
     assert result.stderr.count("[exit 2]") == 1  # show needs a PERSON: a usage error
     assert '"name": "Margaret Hughes"' in result.stdout  # the last command ran
     assert result.exit_code == 0
