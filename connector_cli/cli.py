@@ -11,7 +11,7 @@ from importlib import import_module
 import typer
 from typer.core import TyperGroup
 
-from connector_cli import __version__, startup
+from connector_cli import __version__, completion, startup
 from connector_cli.errors import UserError
 
 startup.use_plain_values()
@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "directory",
     "privacy",
     "demo",
+    "shell",
 )
 
 
@@ -143,13 +144,13 @@ app = typer.Typer(
     help="Caseload tool for community connectors: referrals, support, measures and reports.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion; answered by completion.py
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:  # not while Tab completion reads the line
         typer.echo(f"connector {__version__}")
         raise typer.Exit()
 
@@ -180,6 +181,8 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     os.umask(0o077)  # every file we write (database, backups, exports) is private by default
     try:
+        if completion.requested():
+            completion.answer(app)  # the shell asking for candidates (Tab): prints them, exits
         startup.app_for(app, sys.argv[1:])(prog_name="connector")
     finally:
         gc.freeze()  # on the way out: spare Python walking every object again at shutdown

@@ -136,6 +136,16 @@ def forget_person(person: Person, yes: YesOpt = False) -> None:
         action="Erasing a person cannot be undone",
     )
     render_privacy.erasure_done(privacy.forget_person(conn, person_id=row["id"]), name=row["name"])
+    _forget_history()
+
+
+def _forget_history(*, say: bool = True) -> None:
+    """The shell's history may hold an erased person's name as it was typed: it goes too."""
+    from connector_cli import session
+    from connector_cli.shell import forget_history
+
+    if forget_history(session.db_path()) and say:
+        typer.echo("The shell's history of typed commands was deleted too (it may name them).")
 
 
 def retention(
@@ -172,6 +182,7 @@ def retention(
     )
     done = privacy.erase_episodes(conn, episodes=due, older_than=older_than)
     render_privacy.retention_done(done, as_json=as_json)
+    _forget_history(say=not as_json)
 
 
 def audit(as_json: JsonOpt = False) -> None:
