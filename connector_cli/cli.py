@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "directory",
     "privacy",
     "demo",
+    "corrections",
 )
 
 

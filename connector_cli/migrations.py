@@ -239,7 +239,34 @@ CREATE INDEX idx_contacts_no_location ON contacts(kind) WHERE location IS NULL
     )
 
 
-MIGRATIONS = [m001_core, m002_directory_verification, m003_secrets, m004_gap_indexes]
+def m005_corrections(db) -> None:
+    """Every outcome of a signpost, with its date (the latest is the one figures use, and it is
+    kept in signposts.outcome/outcome_date); each outcome already recorded becomes its first."""
+    _run(
+        db,
+        """
+CREATE TABLE signpost_outcomes (
+    id INTEGER PRIMARY KEY,
+    signpost_id INTEGER NOT NULL REFERENCES signposts(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_signpost_outcomes_signpost ON signpost_outcomes(signpost_id, date);
+INSERT INTO signpost_outcomes (signpost_id, date, outcome, created_at)
+    SELECT id, coalesce(outcome_date, date), outcome, created_at FROM signposts
+    WHERE outcome IS NOT NULL ORDER BY id
+""",
+    )
+
+
+MIGRATIONS = [
+    m001_core,
+    m002_directory_verification,
+    m003_secrets,
+    m004_gap_indexes,
+    m005_corrections,
+]
 
 
 def pending_names(conn: sqlite3.Connection) -> list[str]:

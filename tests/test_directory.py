@@ -407,6 +407,7 @@ def test_show_counts_signposts_and_outcomes_never_names():
             "attended": 1,
             "still-attending": 1,
             "did-not-attend": 1,
+            "stopped-attending": 0,
             "not-known": 0,
             "not-recorded": 1,
         },
