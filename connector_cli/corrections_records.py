@@ -226,13 +226,18 @@ def edit_signpost(
         date=_signpost_date(conn, episode, row, signpost.date),
         accompanied=int(signpost.accompanied),
     )
-    changed = [k for k, v in values.items() if row[k] != v]
+    changed = list(
+        dict.fromkeys(_SIGNPOST_WORDS.get(k, k) for k, v in values.items() if row[k] != v)
+    )
     update(conn, "signposts", signpost_id, values)
     if changed:
         sql.record(
             conn, "signpost edited", id=signpost_id, episode=row["episode_id"], fields=changed
         )
     return row, changed
+
+
+_SIGNPOST_WORDS = {"to_text": "to", "category_group": "category", "category_sub": "category"}
 
 
 def _entry(conn, entry_id: int) -> tuple[str, str, str | None]:

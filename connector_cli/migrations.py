@@ -240,11 +240,77 @@ CREATE INDEX idx_contacts_no_location ON contacts(kind) WHERE location IS NULL
 
 
 def m005_corrections(db) -> None:
-    """Every outcome of a signpost, with its date (the latest is the one figures use, and it is
-    kept in signposts.outcome/outcome_date); each outcome already recorded becomes its first."""
+    """Corrections: contacts, goals and signposts can now be removed, so their numbers (which
+    people type: `visit remove 12`) must never be given to a later record; AUTOINCREMENT sees
+    to that, and needs each table rebuilt (the rows are copied as they are). And every outcome
+    of a signpost is kept with its date (the latest is the one figures use, and stays in
+    signposts.outcome/outcome_date); each outcome already recorded becomes its first.
+
+    Runs before foreign keys are switched on (store.connect), so dropping the old tables does
+    not cascade to goal reviews.
+    """
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m005 must run with foreign keys off")
     _run(
         db,
         """
+CREATE TABLE new_contacts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    minutes INTEGER CHECK (minutes IS NULL OR minutes > 0),
+    delivered_by TEXT NOT NULL DEFAULT 'connector' CHECK (delivered_by IN ('connector', 'volunteer')),
+    volunteer TEXT,
+    location TEXT,
+    journey INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    after_closure INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+INSERT INTO new_contacts SELECT id, episode_id, date, kind, minutes, delivered_by, volunteer,
+    location, journey, note, after_closure, created_at FROM contacts;
+DROP TABLE contacts;
+ALTER TABLE new_contacts RENAME TO contacts;
+CREATE INDEX idx_contacts_episode ON contacts(episode_id, date);
+CREATE INDEX idx_contacts_date ON contacts(date);
+CREATE INDEX idx_contacts_no_minutes ON contacts(kind) WHERE minutes IS NULL;
+CREATE INDEX idx_contacts_no_location ON contacts(kind) WHERE location IS NULL;
+CREATE TABLE new_goals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    set_date TEXT NOT NULL,
+    dropped_date TEXT,
+    UNIQUE (episode_id, number)
+);
+INSERT INTO new_goals SELECT id, episode_id, number, text, domain, set_date, dropped_date
+    FROM goals;
+DROP TABLE goals;
+ALTER TABLE new_goals RENAME TO goals;
+CREATE INDEX idx_goals_set_date ON goals(set_date);
+CREATE TABLE new_signposts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    to_text TEXT NOT NULL,
+    category_group TEXT NOT NULL,
+    category_sub TEXT,
+    entry_id INTEGER REFERENCES directory_entries(id),
+    accompanied INTEGER NOT NULL DEFAULT 0,
+    outcome TEXT,
+    outcome_date TEXT,
+    created_at TEXT NOT NULL
+);
+INSERT INTO new_signposts SELECT id, episode_id, date, to_text, category_group, category_sub,
+    entry_id, accompanied, outcome, outcome_date, created_at FROM signposts;
+DROP TABLE signposts;
+ALTER TABLE new_signposts RENAME TO signposts;
+CREATE INDEX idx_signposts_episode ON signposts(episode_id);
+CREATE INDEX idx_signposts_date ON signposts(date);
+CREATE INDEX idx_signposts_entry ON signposts(entry_id);
 CREATE TABLE signpost_outcomes (
     id INTEGER PRIMARY KEY,
     signpost_id INTEGER NOT NULL REFERENCES signposts(id) ON DELETE CASCADE,
