@@ -67,6 +67,8 @@ def edit_closure(conn: sqlite3.Connection, episode: sqlite3.Row, changes: dict) 
     when = closure.date.isoformat()
     if when != episode["closure_date"]:
         _check_closure_date(conn, episode, when)
+    if closure.reason == "died" and episode["closure_reason"] != "died":
+        _check_no_end_measures(conn, episode)
     values = {
         "closure_date": when,
         "closure_reason": closure.reason,
@@ -78,6 +80,16 @@ def edit_closure(conn: sqlite3.Connection, episode: sqlite3.Row, changes: dict) 
     if changed:
         _audit(conn, "closure edited", episode, fields=changed)
     return changed
+
+
+def _check_no_end_measures(conn, episode: sqlite3.Row) -> None:
+    taken = sql.end_measures(conn, episode["id"])
+    if taken:
+        raise UserError(
+            f"Episode {episode['id']} has end or follow-up questionnaires (measure "
+            f"{', '.join(map(str, taken))}), which a closure because the person died does not "
+            "have: remove them first (`connector measure remove`)."
+        )
 
 
 def _check_closure_date(conn, episode: sqlite3.Row, when: str) -> None:

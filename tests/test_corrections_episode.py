@@ -146,6 +146,7 @@ def test_closure_edit_refusals_write_nothing(db_path, closed):
     refused("closure", "edit", "Ann", "--sub-reason", "needs-met", contains="only for --reason")
     refused("closure", "edit", "Ann", "--reason", "other", contains="give --detail")
     refused("closure", "edit", "Bob", "--reason", "planned", contains="not closed")
+    refused("closure", "edit", "Ann", "--reason", "died", contains="remove them first")
     assert snapshot(db_path) == before
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from connector_cli.commands._options import DateOpt, EpisodeOpt, NoInputOpt, Person
+from connector_cli.commands._options import EpisodeOpt, NoInputOpt, Person
 
 YesOpt = Annotated[
     bool,
@@ -27,6 +27,19 @@ SignpostId = Annotated[
 ]
 GoalNumber = Annotated[
     int, typer.Argument(metavar="NUMBER", help="The goal's number, as `show` lists it.")
+]
+
+CorrectDateOpt = Annotated[
+    str | None,
+    typer.Option("--date", metavar="DATE", help="The correct date (YYYY-MM-DD or DD/MM/YYYY)."),
+]
+MoveEpisodeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--episode",
+        metavar="N",
+        help="Move it to episode N (of --person, or of the same person).",
+    ),
 ]
 
 closure_app = typer.Typer(help="Correct a closure (reopen undoes one).", no_args_is_help=True)
@@ -66,7 +79,7 @@ def confirm_removal(what: str, *, yes: bool, no_input: bool) -> None:
 
 def visit_edit(
     contact_id: ContactId,
-    date: DateOpt = None,
+    date: CorrectDateOpt = None,
     kind: Annotated[
         str | None,
         typer.Option(
@@ -99,7 +112,7 @@ def visit_edit(
             "--person", metavar="PERSON", help="Move it to this person (their current episode)."
         ),
     ] = None,
-    episode: EpisodeOpt = None,
+    episode: MoveEpisodeOpt = None,
 ) -> None:
     """Correct a contact, or move it to the right person or episode."""
     from connector_cli import corrections_records, session
@@ -232,7 +245,7 @@ def signpost_edit(
             "--entry", metavar="ENTRY_ID", help="A directory entry (sets --to and --category)."
         ),
     ] = None,
-    date: DateOpt = None,
+    date: CorrectDateOpt = None,
     accompanied: Annotated[
         bool | None,
         typer.Option("--accompanied/--not-accompanied", help="Whether someone went along."),

@@ -122,6 +122,16 @@ def date_range(
     return row[0], row[1]
 
 
+def end_measures(conn: sqlite3.Connection, episode_id: int) -> list[int]:
+    """Ids of the episode's end and follow-up measures (taken or skipped)."""
+    rows = conn.execute(
+        "SELECT id FROM measures WHERE episode_id = ? AND stage IN ('end', 'follow-up') "
+        "ORDER BY id",
+        [episode_id],
+    )
+    return [row[0] for row in rows]
+
+
 def reopen(conn: sqlite3.Connection, episode_id: int) -> int:
     """Clear the closure; keep-in-touch contacts become support again. Returns how many."""
     conn.execute(
