@@ -283,12 +283,15 @@ def _signposts(out, episode: dict) -> None:
     for s in episode["signposts"]:
         category = s["category_group"] + (f"/{s['category_sub']}" if s["category_sub"] else "")
         went = ", went along" if s["accompanied"] else ""
+        history = s["outcomes"] or (
+            [{"outcome": s["outcome"], "date": s["outcome_date"]}] if s["outcome"] else []
+        )
         outcome = (
             ", then ".join(
                 f"{_label(codes.SIGNPOST_OUTCOMES, o['outcome']).lower()} ({o['date']})"
-                for o in s["outcomes"]
+                for o in history
             )
-            if s["outcomes"]
+            if history
             else "[yellow]outcome not recorded[/yellow]"
         )
         out.print(f"  {s['id']}. {s['date']} {_e(s['to_text'])} [dim]({category}{went})[/dim]")
