@@ -4,6 +4,7 @@ with its stored rows, its audit line, `show`, and the quarter's figures before a
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from conftest import ok, refused, rows, run, snapshot
@@ -349,3 +350,58 @@ def test_signpost_corrections_refused_write_nothing(db_path, signposted):
     refused("signpost", "remove", "9", "--yes", contains="No signpost number 9")
     refused("signpost", "outcome", "1", "stopped", contains="Unknown signpost outcome")
     assert snapshot(db_path) == before
+
+
+def test_an_erased_persons_corrections_never_follow_their_number(db_path, ann):
+    ok("visit", "remove", "4", "--yes")
+    ok("person", "forget", "Bob", "--yes")
+    ok("person", "forget", "Ann", "--yes")
+    time.sleep(1.1)  # audit times are to the second: the new record must come after
+    ok("new-referral", "--name", "Cat New", "--referral-date", "2026-11-01")
+    story = ok("show", "Cat", "--json").json()
+    if story["episode"]["id"] == 1:  # numbers reused (before people/episodes AUTOINCREMENT)
+        assert story["episode"]["corrections"] == []
+    assert "Corrections" not in ok("show", "Cat").stdout
+
+
+def test_check_agrees_once_a_flagged_contact_is_removed(db_path, ann):
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO contacts (episode_id, date, kind, created_at) "
+        "VALUES (1, '2026-10-20', 'face-to-face', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    rules = {p["rule"] for p in run("check", "--json").json()["problems"]}
+    assert "contact-minutes-missing" in rules
+    ok("visit", "remove", "5", "--yes")
+    rules = {p["rule"] for p in run("check", "--json").json()["problems"]}
+    assert "contact-minutes-missing" not in rules
+
+
+@pytest.mark.parametrize(
+    ("args", "named", "table"),
+    [
+        (
+            ("goal", "remove", "Ann", "2"),
+            'goal 2 of Ann Lee ("Typed twice", set 2026-10-02)',
+            "goals",
+        ),
+        (("signpost", "remove", "1"), "signpost 1 (Lunch clb on 2026-10-02, Ann Lee)", "signposts"),
+    ],
+)
+def test_goal_and_signpost_removal_ask_at_a_terminal(
+    db_path, goals, args, named, table, monkeypatch
+):
+    ok("signpost", "add", "Ann", "--to", "Lunch clb", "--category", "third-sector/lunch-club",
+       "--date", "2026-10-02")  # fmt: skip
+    before = snapshot(db_path)
+    assert interactive(monkeypatch, *args, keys="n").exit_code == 1
+    assert snapshot(db_path) == before
+    result = interactive(monkeypatch, *args, keys="y")
+    assert result.exit_code == 0, result
+    assert result.stdout.endswith(f"Removed {named}.\n")
+    count = rows(db_path, f"SELECT count(*) AS n FROM {table}")[0]["n"]
+    assert count == len(before[table]) - 1

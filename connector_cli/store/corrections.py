@@ -34,16 +34,21 @@ def record(conn: sqlite3.Connection, action: str, **ids: object) -> None:
 
 
 def corrections_of(conn: sqlite3.Connection, person_id: int, episode_id: int) -> list[dict]:
-    """Corrections that touched this person or episode, oldest first (content-free)."""
-    marks = ", ".join("?" for _ in ACTIONS)
+    """Corrections that touched this person or episode, oldest first (content-free).
+
+    Only entries made since the record was created count: an erased person's number, given
+    again to someone new, must not bring the erased record's corrections with it."""
+    actions = {f"a{i}": action for i, action in enumerate(ACTIONS)}
     rows = conn.execute(
         f"""SELECT at, action, detail FROM audit_log
-            WHERE action IN ({marks})
-              AND (json_extract(detail, '$.episode') = ?
-                   OR json_extract(detail, '$.to_episode') = ?
-                   OR json_extract(detail, '$.person') = ?)
+            WHERE action IN ({", ".join(":" + name for name in actions)})
+              AND ((json_extract(detail, '$.episode') = :e
+                    OR json_extract(detail, '$.to_episode') = :e)
+                   AND at >= (SELECT created_at FROM episodes WHERE id = :e)
+                OR json_extract(detail, '$.person') = :p
+                   AND at >= (SELECT created_at FROM people WHERE id = :p))
             ORDER BY id""",
-        [*ACTIONS, episode_id, episode_id, person_id],
+        {"e": episode_id, "p": person_id, **actions},
     ).fetchall()
     return [dict(row) for row in rows]
 
