@@ -244,7 +244,9 @@ def m005_corrections(db) -> None:
     people type: `visit remove 12`) must never be given to a later record; AUTOINCREMENT sees
     to that, and needs each table rebuilt (the rows are copied as they are). And every outcome
     of a signpost is kept with its date (the latest is the one figures use, and stays in
-    signposts.outcome/outcome_date); each outcome already recorded becomes its first.
+    signposts.outcome/outcome_date); each outcome already recorded becomes its first. `show`
+    lists the corrections made to a record from the audit log, found through indexes on the
+    ids in each entry's detail, so it stays fast however long the log grows.
 
     Runs before foreign keys are switched on (store.connect), so dropping the old tables does
     not cascade to goal reviews.
@@ -319,6 +321,12 @@ CREATE TABLE signpost_outcomes (
     created_at TEXT NOT NULL
 );
 CREATE INDEX idx_signpost_outcomes_signpost ON signpost_outcomes(signpost_id, date);
+CREATE INDEX idx_audit_episode ON audit_log(
+    (CASE WHEN json_valid(detail) THEN json_extract(detail, '$.episode') END));
+CREATE INDEX idx_audit_to_episode ON audit_log(
+    (CASE WHEN json_valid(detail) THEN json_extract(detail, '$.to_episode') END));
+CREATE INDEX idx_audit_person ON audit_log(
+    (CASE WHEN json_valid(detail) THEN json_extract(detail, '$.person') END));
 INSERT INTO signpost_outcomes (signpost_id, date, outcome, created_at)
     SELECT id, coalesce(outcome_date, date), outcome, created_at FROM signposts
     WHERE outcome IS NOT NULL ORDER BY id

@@ -33,20 +33,31 @@ def record(conn: sqlite3.Connection, action: str, **ids: object) -> None:
     audit.record(conn, action, **ids)
 
 
+def _audit_id(key: str) -> str:
+    """The indexed expression (m005) for an id in an audit entry's detail."""
+    return f"(CASE WHEN json_valid(detail) THEN json_extract(detail, '$.{key}') END)"
+
+
 def corrections_of(conn: sqlite3.Connection, person_id: int, episode_id: int) -> list[dict]:
     """Corrections that touched this person or episode, oldest first (content-free).
 
     Only entries made since the record was created count: an erased person's number, given
     again to someone new, must not bring the erased record's corrections with it."""
     actions = {f"a{i}": action for i, action in enumerate(ACTIONS)}
+    since_episode = "(SELECT created_at FROM episodes WHERE id = :e)"
+    since_person = "(SELECT created_at FROM people WHERE id = :p)"
+    found = " UNION ".join(
+        f"SELECT id FROM audit_log WHERE {_audit_id(key)} = :{param} AND at >= {since}"
+        for key, param, since in (
+            ("episode", "e", since_episode),
+            ("to_episode", "e", since_episode),
+            ("person", "p", since_person),
+        )
+    )
     rows = conn.execute(
         f"""SELECT at, action, detail FROM audit_log
-            WHERE action IN ({", ".join(":" + name for name in actions)})
-              AND ((json_extract(detail, '$.episode') = :e
-                    OR json_extract(detail, '$.to_episode') = :e)
-                   AND at >= (SELECT created_at FROM episodes WHERE id = :e)
-                OR json_extract(detail, '$.person') = :p
-                   AND at >= (SELECT created_at FROM people WHERE id = :p))
+            WHERE id IN ({found})
+              AND action IN ({", ".join(":" + name for name in actions)})
             ORDER BY id""",
         {"e": episode_id, "p": person_id, **actions},
     ).fetchall()
