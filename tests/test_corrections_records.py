@@ -116,6 +116,9 @@ def test_remove_at_a_terminal_asks_and_a_no_keeps_it(db_path, ann, monkeypatch):
     result = interactive(monkeypatch, "visit", "remove", "3", keys=ENTER)  # default: No
     assert result.exit_code == 1
     assert snapshot(db_path) == before
+    result = interactive(monkeypatch, "visit", "remove", "3", keys="\x03")  # Ctrl-C
+    assert (result.exit_code, result.stderr) == (1, "Cancelled: nothing was saved.\n")
+    assert snapshot(db_path) == before
     result = interactive(monkeypatch, "visit", "remove", "3", keys="y")
     assert result.exit_code == 0, result
     assert result.stdout.endswith("Removed contact 3 (telephone on 2026-10-09, 15 min, Ann Lee).\n")
@@ -166,6 +169,9 @@ def test_visit_edit_date_moves_a_contact_between_quarters(db_path, ann):
 
 
 def test_visit_edit_changes_kind_minutes_volunteer_and_note(db_path, ann):
+    ok("visit", "edit", "4", "--location", "")
+    assert rows(db_path, "SELECT location FROM contacts WHERE id = 4") == [{"location": None}]
+    ok("visit", "edit", "4", "--location", "cafe")
     ok("visit", "edit", "4", "--kind", "video", "--minutes", "45", "--by", "volunteer",
        "--volunteer", "Sam", "--note", "")  # fmt: skip
     [row] = rows(
@@ -175,7 +181,7 @@ def test_visit_edit_changes_kind_minutes_volunteer_and_note(db_path, ann):
     # a place belongs to a face-to-face visit only, so it went with the change of kind
     assert row == {"kind": "video", "minutes": 45, "location": None, "delivered_by": "volunteer",
                    "volunteer": "Sam", "note": None}  # fmt: skip
-    [entry] = audit(db_path)
+    entry = audit(db_path)[-1]
     assert entry["fields"] == ["kind", "minutes", "delivered_by", "volunteer", "location", "note"]
     assert "Sam" not in json.dumps(entry) and "choir" not in json.dumps(entry)
     assert figures()["contacts_by_volunteer"] == 1
