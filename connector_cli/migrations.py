@@ -239,80 +239,73 @@ CREATE INDEX idx_contacts_no_location ON contacts(kind) WHERE location IS NULL
     )
 
 
-def m005_corrections(db) -> None:
-    """Corrections: contacts, goals and signposts can now be removed, so their numbers (which
-    people type: `visit remove 12`) must never be given to a later record; AUTOINCREMENT sees
-    to that, and needs each table rebuilt (the rows are copied as they are). And every outcome
-    of a signpost is kept with its date (the latest is the one figures use, and stays in
-    signposts.outcome/outcome_date); each outcome already recorded becomes its first. `show`
-    lists the corrections made to a record from the audit log, found through indexes on the
-    ids in each entry's detail, so it stays fast however long the log grows.
+# "CONN": marks the file as connector's own, so another program's SQLite file is never taken
+# for ours (store.connect reads it before touching anything).
+APPLICATION_ID = 0x434F4E4E
+NEVER_REUSED = ("people", "episodes")
 
-    Runs before foreign keys are switched on (store.connect), so dropping the old tables does
-    not cascade to goal reviews.
+
+def _autoincrement_sql(create_sql: str, table: str, new_name: str) -> str:
+    """`CREATE TABLE table (... id INTEGER PRIMARY KEY ...)` as `new_name` with AUTOINCREMENT."""
+    import re
+
+    header = re.compile(
+        rf'^\s*CREATE\s+TABLE\s+(?:"{table}"|\[{table}\]|`{table}`|{table})\s*\(', re.I
+    )
+    if not header.match(create_sql):
+        raise RuntimeError(f"Unexpected CREATE statement for {table}")
+    sql = header.sub(f'CREATE TABLE "{new_name}" (', create_sql, count=1)
+    if re.search(r"\bAUTOINCREMENT\b", sql, re.I):
+        return sql
+    key = re.compile(r'(\(\s*"?id"?\s+INTEGER\s+PRIMARY\s+KEY)\b', re.I)
+    if not key.search(sql):
+        raise RuntimeError(f"{table} has no leading id INTEGER PRIMARY KEY")
+    return key.sub(r"\1 AUTOINCREMENT", sql, count=1)
+
+
+def _rebuild_with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
+    """SQLite's table-rebuild procedure, generic over whatever columns other migrations added:
+    the CREATE statement from sqlite_master with AUTOINCREMENT, every column copied by name,
+    the table's indexes and triggers recreated. Foreign keys are off during migrations
+    (store.connect turns them on afterwards), so dropping the old table cascades nothing."""
+    (create_sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+    ).fetchone()
+    extras = [
+        row[0]
+        for row in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL ORDER BY type, name",
+            [table],
+        )
+    ]
+    columns = ", ".join(f'"{row[1]}"' for row in conn.execute(f'PRAGMA table_info("{table}")'))
+    new_name = f"_new_{table}"
+    conn.execute(_autoincrement_sql(create_sql, table, new_name))
+    conn.execute(f'INSERT INTO "{new_name}" ({columns}) SELECT {columns} FROM "{table}"')
+    conn.execute(f'DROP TABLE "{table}"')
+    conn.execute(f'ALTER TABLE "{new_name}" RENAME TO "{table}"')
+    for sql in extras:
+        conn.execute(sql)
+
+
+def m005_corrections(db) -> None:
+    """Corrections. Contacts, goals and signposts can now be removed, so their numbers (which
+    people type: `visit remove 12`) are never given to a later record (AUTOINCREMENT, each
+    table rebuilt with its rows, indexes and any later columns as they are). Every outcome of
+    a signpost is kept with its date (the latest is the one figures use, and stays in
+    signposts.outcome/outcome_date); each outcome already recorded becomes its first. `show`
+    lists a record's corrections from the audit log, found through indexes on the ids in each
+    entry's detail, so it stays fast however long the log grows.
     """
-    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+    conn = db.conn
+    if conn.execute("PRAGMA foreign_keys").fetchone()[0]:
         raise RuntimeError("m005 must run with foreign keys off")
+    for table in ("contacts", "goals", "signposts"):
+        _rebuild_with_autoincrement(conn, table)
     _run(
         db,
         """
-CREATE TABLE new_contacts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
-    date TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    minutes INTEGER CHECK (minutes IS NULL OR minutes > 0),
-    delivered_by TEXT NOT NULL DEFAULT 'connector' CHECK (delivered_by IN ('connector', 'volunteer')),
-    volunteer TEXT,
-    location TEXT,
-    journey INTEGER NOT NULL DEFAULT 0,
-    note TEXT,
-    after_closure INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
-);
-INSERT INTO new_contacts SELECT id, episode_id, date, kind, minutes, delivered_by, volunteer,
-    location, journey, note, after_closure, created_at FROM contacts;
-DROP TABLE contacts;
-ALTER TABLE new_contacts RENAME TO contacts;
-CREATE INDEX idx_contacts_episode ON contacts(episode_id, date);
-CREATE INDEX idx_contacts_date ON contacts(date);
-CREATE INDEX idx_contacts_no_minutes ON contacts(kind) WHERE minutes IS NULL;
-CREATE INDEX idx_contacts_no_location ON contacts(kind) WHERE location IS NULL;
-CREATE TABLE new_goals (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
-    number INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    domain TEXT NOT NULL,
-    set_date TEXT NOT NULL,
-    dropped_date TEXT,
-    UNIQUE (episode_id, number)
-);
-INSERT INTO new_goals SELECT id, episode_id, number, text, domain, set_date, dropped_date
-    FROM goals;
-DROP TABLE goals;
-ALTER TABLE new_goals RENAME TO goals;
-CREATE INDEX idx_goals_set_date ON goals(set_date);
-CREATE TABLE new_signposts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
-    date TEXT NOT NULL,
-    to_text TEXT NOT NULL,
-    category_group TEXT NOT NULL,
-    category_sub TEXT,
-    entry_id INTEGER REFERENCES directory_entries(id),
-    accompanied INTEGER NOT NULL DEFAULT 0,
-    outcome TEXT,
-    outcome_date TEXT,
-    created_at TEXT NOT NULL
-);
-INSERT INTO new_signposts SELECT id, episode_id, date, to_text, category_group, category_sub,
-    entry_id, accompanied, outcome, outcome_date, created_at FROM signposts;
-DROP TABLE signposts;
-ALTER TABLE new_signposts RENAME TO signposts;
-CREATE INDEX idx_signposts_episode ON signposts(episode_id);
-CREATE INDEX idx_signposts_date ON signposts(date);
-CREATE INDEX idx_signposts_entry ON signposts(entry_id);
 CREATE TABLE signpost_outcomes (
     id INTEGER PRIMARY KEY,
     signpost_id INTEGER NOT NULL REFERENCES signposts(id) ON DELETE CASCADE,
@@ -332,6 +325,24 @@ INSERT INTO signpost_outcomes (signpost_id, date, outcome, created_at)
     WHERE outcome IS NOT NULL ORDER BY id
 """,
     )
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"m005: foreign key check failed in {problems[0][0]}")
+
+
+def m009_numbers_never_reused(db) -> None:
+    """Person and episode numbers are never given out again after an erasure (AUTOINCREMENT),
+    so pseudonyms in two exports can never name two different people; and the file is marked
+    as connector's own (application_id)."""
+    conn = db.conn
+    if conn.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m009 must run with foreign keys off")
+    for table in NEVER_REUSED:
+        _rebuild_with_autoincrement(conn, table)
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"m009: foreign key check failed in {problems[0][0]}")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 MIGRATIONS = [
@@ -340,6 +351,7 @@ MIGRATIONS = [
     m003_secrets,
     m004_gap_indexes,
     m005_corrections,
+    m009_numbers_never_reused,
 ]
 
 

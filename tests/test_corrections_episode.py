@@ -100,10 +100,10 @@ def test_reopen_undoes_a_closure_and_keeps_the_end_measure(db_path, closed):
 
 
 def test_reopen_refusals_write_nothing(db_path, closed):
-    ok("new-referral", "--name", "Bob Ray", "--existing", "Ann", "--referral-date",
+    ok("new-referral", "--name", "Ann Lee", "--existing", "Ann", "--referral-date",
        "2026-11-15")  # a later referral of Ann: she came back, so this closure stands  # fmt: skip
     before = snapshot(db_path)
-    refused("reopen", "Ann", "--episode", "1", contains="later referral (episode 3")
+    refused("reopen", "1", "--episode", "1", contains="later referral (episode 3")
     refused("reopen", "Bob", contains="not closed")
     refused("reopen", "Zed", contains="No person matches")
     assert snapshot(db_path) == before
