@@ -4,6 +4,9 @@ lazily (pydantic is heavy): only `report` and `export` need them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -12,9 +15,11 @@ class Model(BaseModel):
 
 
 class Figure(Model):
-    """A true value; `n` is the number of values a mean, median or SD was computed from."""
+    """A true value; `n` is the number of values a mean, median or SD was computed from.
+    Means, medians, SDs and percentages are exact Decimals (stats.py), rounded only when
+    published."""
 
-    value: int | float | None
+    value: int | Decimal | None
     n: int | None = None
 
 
@@ -33,9 +38,11 @@ class Figures(Model):
 
 
 class Completeness(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
     episodes: int
     present: dict[str, int]  # field -> episodes with it present
-    pct: float | None  # None when there are no episodes
+    pct: Fraction | None  # exact; None when there are no episodes
 
 
 class Published(Model):

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from connector_cli.models_reports import Figures, Published
 from connector_cli.report_metrics import METRICS
@@ -223,8 +223,11 @@ def groups_for(figures: Figures) -> list[Group]:
 # --- Publishing --------------------------------------------------------------------------------
 
 
-def round_half_up(value: float, places: int) -> float:
-    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+def round_half_up(value: Decimal | int, places: int) -> float:
+    """Round an exact value (stats.py made it) half away from zero; a float is refused."""
+    from connector_cli.stats import rounded
+
+    return float(rounded(value, places))
 
 
 def _shown(cell: Cell, hidden: bool) -> int | float | str | None:

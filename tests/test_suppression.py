@@ -16,6 +16,8 @@ Means, medians, SDs and data_completeness_pct follow the cohort rule.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from connector_cli.suppression import Cell, Disclosure, Group, round_half_up
@@ -112,10 +114,12 @@ def test_when_no_other_part_can_be_hidden_the_total_is():
     assert hidden_after(cells, [Group(("a", "b"), "total")]) == {"cohort", "a", "total"}
 
 
-def test_rounding_is_half_up_at_two_decimals():
-    assert round_half_up(2.675, 2) == 2.68  # float 2.675 is 2.67499..., still 2.68
-    assert round_half_up(-1.125, 2) == -1.13
-    assert round_half_up(93.65079, 1) == 93.7
+def test_rounding_is_half_away_from_zero_from_exact_values_only():
+    assert round_half_up(Decimal("2.675"), 2) == 2.68  # exact: no float 2.67499... on the way
+    assert round_half_up(Decimal("-1.125"), 2) == -1.13
+    assert round_half_up(Decimal("93.65079"), 1) == 93.7
+    with pytest.raises(TypeError):
+        round_half_up(2.675, 2)  # a float has already lost the exact value
 
 
 # --- Exactly the right cells on the hand-built caseload ----------------------------------------

@@ -45,15 +45,6 @@ def _one(conn: sqlite3.Connection, sql: str, params: dict) -> dict:
     return {key: (row[key] if row[key] is not None else 0) for key in row.keys()}
 
 
-def _median(conn: sqlite3.Connection, values_sql: str, params: dict) -> float | None:
-    """Median of the `x` column of `values_sql` (None when it has no rows)."""
-    sql = f"""
-        WITH v AS ({values_sql}),
-        o AS (SELECT x, row_number() OVER (ORDER BY x) AS rn, count(*) OVER () AS n FROM v)
-        SELECT avg(x) FROM o WHERE rn IN ((n + 1) / 2, (n + 2) / 2)"""
-    return conn.execute(sql, params).fetchone()[0]
-
-
 # --- Referrals and status ----------------------------------------------------------------------
 
 
@@ -113,12 +104,14 @@ def people_supported(conn: sqlite3.Connection, params: dict) -> int:
 
 # --- Closed in period --------------------------------------------------------------------------
 
-# One row per episode closed in the period with its whole-episode support figures.
+# One row per episode closed in the period with its whole-episode support figures (days: first
+# to last support contact, NULL without one).
 _CLOSED_SUPPORT = f"""
     SELECT e.id, e.closure_reason, count(c.id) AS contacts,
            coalesce(sum(c.minutes), 0) AS minutes,
-           (julianday(max(c.date)) - julianday(min(c.date))) / 7.0 AS weeks,
-           coalesce(max(c.delivered_by = 'volunteer'), 0) AS volunteer
+           CAST(julianday(max(c.date)) - julianday(min(c.date)) AS INTEGER) AS days,
+           coalesce(max(c.delivered_by = 'volunteer'), 0) AS volunteer,
+           coalesce(sum(c.kind = 'face-to-face'), 0) AS face_to_face
     FROM episodes e LEFT JOIN contacts c ON c.episode_id = e.id AND {SUPPORT}
     WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e
     GROUP BY e.id"""
@@ -136,6 +129,12 @@ def closure_counts(conn: sqlite3.Connection, params: dict) -> dict:
     )
 
 
+def closed_support(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """Per episode closed in the period: support contacts, minutes, days from first to last
+    support contact (None without one), face-to-face contacts, volunteer (0/1)."""
+    return conn.execute(_CLOSED_SUPPORT, params).fetchall()
+
+
 def closure_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
     rows = conn.execute(
         "SELECT closure_reason, count(*) FROM episodes WHERE status = 'accepted' "
@@ -143,14 +142,6 @@ def closure_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | 
         params,
     )
     return {row[0]: row[1] for row in rows}
-
-
-def closed_median(conn: sqlite3.Connection, params: dict, column: str) -> float | None:
-    """Median of `contacts`, `minutes` or `weeks` over episodes closed in the period
-    (weeks only over episodes with at least one support contact)."""
-    assert column in ("contacts", "minutes", "weeks")
-    values = f"SELECT {column} AS x FROM ({_CLOSED_SUPPORT}) WHERE {column} IS NOT NULL"
-    return _median(conn, values, params)
 
 
 # --- Signposts and goals -----------------------------------------------------------------------
@@ -192,14 +183,23 @@ def goal_counts(conn: sqlite3.Connection, params: dict) -> dict:
 # --- Measures ----------------------------------------------------------------------------------
 
 
-def _stage_value(instrument: str, stage: str, first: bool, cohort: str, item: str | None) -> str:
+def _stage_value(
+    instrument: str,
+    stage: str,
+    first: bool,
+    cohort: str,
+    item: str | None,
+    column: str = "value",
+) -> str:
     """Per episode of `cohort`: the score of its earliest (first=True) or latest administration
     of `instrument` at `stage`; ties broken by id. Skipped administrations (not collected) and
     administrations without a score are not scores and are passed over. For ONS4, `item` picks
-    that item's value from the administration's answers."""
+    that item's value from the administration's answers (`column="answer"`: its text answer,
+    e.g. the direct loneliness question asked with the UCLA)."""
     order = "m.date, m.id" if first else "m.date DESC, m.id DESC"
     value = (
-        f"(SELECT a.value FROM measure_answers a WHERE a.measure_id = m.id AND a.item = '{item}')"
+        f"(SELECT a.{column} FROM measure_answers a WHERE a.measure_id = m.id "
+        f"AND a.item = '{item}')"
         if item
         else "m.score"
     )
@@ -224,38 +224,18 @@ def _pairs(instrument: str, item: str | None = None) -> str:
                   LEFT JOIN fin ON fin.episode_id = closed.id)"""
 
 
-def paired_change(
-    conn: sqlite3.Connection,
-    params: dict,
-    instrument: str,
-    *,
-    item: str | None = None,
-    improved_when: str = "fin > base",
-    extra: str = "",
-) -> dict:
-    """Paired baseline/end figures over episodes closed in the period, in one pass over the
-    `pairs(id, base, fin)` rows. A comparison with a missing value is NULL, which sum() skips,
-    so `improved_when` and `extra` (columns over base and fin) only count paired episodes as
-    long as they compare both."""
-    sql = f"""
-        WITH {_pairs(instrument, item)}
-        SELECT count(base) AS baseline_n, count(fin - base) AS paired_n,
-               sum({improved_when}) AS improved,
-               avg(CASE WHEN fin IS NOT NULL THEN base END) AS mean_base,
-               avg(CASE WHEN base IS NOT NULL THEN fin END) AS mean_fin,
-               avg(fin - base) AS mean_change,
-               sum((fin - base) * (fin - base)) AS sum_d2 {extra}
-        FROM pairs"""
-    result = dict(conn.execute(sql, params).fetchone())
-    for key, value in result.items():
-        if value is None and key not in ("mean_base", "mean_fin", "mean_change", "sum_d2"):
-            result[key] = 0
-    return result
+def closed_pairs(
+    conn: sqlite3.Connection, params: dict, instrument: str, item: str | None = None
+) -> list[sqlite3.Row]:
+    """`(id, base, fin)` for every episode closed in the period (None where missing)."""
+    return conn.execute(f"WITH {_pairs(instrument, item)} SELECT * FROM pairs", params).fetchall()
 
 
-def followup_counts(conn: sqlite3.Connection, params: dict) -> dict:
+def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """`(episode_id, fu, base, fin)`: per episode with a follow-up UCLA dated in the period, its
+    latest follow-up score in the period and its baseline and end scores (None if missing)."""
     followed = (
-        "SELECT episode_id FROM measures WHERE instrument = 'ucla3' AND stage = 'follow-up' "
+        f"SELECT episode_id FROM measures WHERE instrument = '{UCLA}' AND stage = 'follow-up' "
         "AND skipped_reason IS NULL AND date BETWEEN :s AND :e"
     )
     latest_in_period = f"""
@@ -265,17 +245,15 @@ def followup_counts(conn: sqlite3.Connection, params: dict) -> dict:
             FROM measures WHERE instrument = '{UCLA}' AND stage = 'follow-up'
               AND skipped_reason IS NULL AND score IS NOT NULL AND date BETWEEN :s AND :e)
         WHERE rn = 1"""
-    return _one(
-        conn,
+    return conn.execute(
         f"""WITH fu AS ({latest_in_period}),
             base AS ({_stage_value(UCLA, "baseline", True, followed, None)}),
             fin AS ({_stage_value(UCLA, "end", False, followed, None)})
-            SELECT count(*) AS n, sum(fu.x <= fin.x) AS sustained,
-                   sum(fu.x < base.x) AS better_than_baseline
+            SELECT fu.episode_id, fu.x AS fu, base.x AS base, fin.x AS fin
             FROM fu LEFT JOIN base ON base.episode_id = fu.episode_id
                     LEFT JOIN fin ON fin.episode_id = fu.episode_id""",
         params,
-    )
+    ).fetchall()
 
 
 # --- Trigger groups ----------------------------------------------------------------------------
