@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -32,9 +33,13 @@ class PeriodInfo(Model):
 class Figures(Model):
     """Everything the report and export show, before disclosure control."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
     period: PeriodInfo
     metrics: dict[str, Figure]
     breakdowns: dict[str, list[dict[str, int | str | None]]]
+    # outcomes.Outcome rows (exact); None for a --from/--to period (standard periods only)
+    outcomes: list[Any] | None = None
 
 
 class Completeness(Model):
@@ -53,3 +58,5 @@ class Published(Model):
     metrics: dict[str, int | float | str | None]
     breakdowns: dict[str, list[dict[str, int | float | str | None]]]
     suppressed: dict[str, int]  # table -> hidden cells
+    outcomes: list[dict] | None = None  # outcomes.csv rows as shown; None: not published
+    outcome_warnings: list[str] = []

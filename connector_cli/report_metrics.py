@@ -171,6 +171,12 @@ METRICS: tuple[MetricDef, ...] = (
         "pct",
         "episodes_closed",
     ),
+    _m(
+        "outcome_coverage_pct",
+        "Closed in period (less died, moved, hospital) with baseline and end UCLA scores, %",
+        "pct",
+        "episodes_closed",
+    ),
 )
 
 METRIC_BY_NAME = {m.name: m for m in METRICS}

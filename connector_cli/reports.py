@@ -292,6 +292,18 @@ def completeness_figures(conn: sqlite3.Connection, period: Period) -> dict[str, 
     return {"data_completeness_pct": Figure(value=pct, n=detail.episodes)}
 
 
+def coverage_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
+    """`outcome_coverage_pct`: closed in period, less deaths, moves and hospital stays, with a
+    baseline and an end UCLA score actually recorded (a skip is not a score)."""
+    from connector_cli.models_reports import Figure
+    from connector_cli.outcomes import coverage
+
+    eligible, paired = coverage(conn, period)
+    pct = stats.percent(paired, eligible)
+    value = None if pct is None else stats.to_decimal(pct)
+    return {"outcome_coverage_pct": Figure(value=value, n=eligible)}
+
+
 FAMILIES = (
     referral_figures,
     caseload_figures,
@@ -304,6 +316,7 @@ FAMILIES = (
     ons4_figures,
     followup_figures,
     completeness_figures,
+    coverage_figures,
 )
 
 
@@ -459,10 +472,15 @@ def build_figures(conn: sqlite3.Connection, *, period: Period) -> Figures:
     with store.snapshot(conn):
         metrics = metric_figures(conn, period)
         breakdowns = {name: fn(conn, period) for name, fn in BREAKDOWNS.items()}
+        outcomes = None
+        if period.standard:  # outcome figures: standard periods only (reporting.md)
+            from connector_cli.outcomes import outcome_rows
+
+            outcomes = outcome_rows(conn, period)
     breakdowns["source_groups"] = group_totals(breakdowns["referral_sources"], codes.SOURCES)
     breakdowns["signpost_groups"] = group_totals(breakdowns["signposts"], codes.SIGNPOST_GROUPS)
     breakdowns["ucla_bands"] = ucla_bands(metrics)
     info = PeriodInfo(
         label=period.label, start=period.start.isoformat(), end=period.end.isoformat()
     )
-    return Figures(period=info, metrics=metrics, breakdowns=breakdowns)
+    return Figures(period=info, metrics=metrics, breakdowns=breakdowns, outcomes=outcomes)

@@ -264,10 +264,19 @@ def publish(figures: Figures, k: int = DEFAULT_K) -> Published:
     counts = {table: 0 for table in ("summary", *figures.breakdowns)}
     for table, _, _ in hidden:
         counts[table] += 1
+    outcomes = None
+    if figures.outcomes is not None:  # outcome rows carry their own rule (outcomes.py)
+        from connector_cli.outcomes import publish_outcomes, warnings
+
+        outcomes = publish_outcomes(figures.outcomes, k)
+        # each hidden row hides four cells: n, value, ci_low, ci_high
+        counts["outcomes"] = 4 * sum(row["n"] == SUPPRESSED for row in outcomes)
     return Published(
         period=figures.period,
         suppress_below=k,
         metrics=metrics,
         breakdowns=breakdowns,
         suppressed=counts,
+        outcomes=outcomes,
+        outcome_warnings=warnings(outcomes) if outcomes else [],
     )

@@ -744,6 +744,10 @@ EXPECTED_Q3 = {
     # baseline skip counts as present), Jon no ethnicity, Kim no gender = 4 missing. Cara's
     # Z / not-stated and skipped end count as present. 59/63 = 93.65 -> 93.7.
     "data_completeness_pct": 93.7,
+    # Closed in Q3 less Eve (moved) = 6: Ann, Bob, Cara, Ivy, Jon, Kim. Baseline and end UCLA
+    # scores: Ann, Bob, Jon, Kim = 4 (Cara's end and Ivy's baseline are skips, not scores).
+    # 4/6 = 66.67 -> 66.7.
+    "outcome_coverage_pct": 66.7,
 }
 
 
@@ -948,6 +952,8 @@ EXPECTED_FY_Q1 = {
     **ZERO_OUTCOMES,
     # Gail(1) and Mo: every field present (Mo's skipped end UCLA counts) = 18/18.
     "data_completeness_pct": 100.0,
+    # Gail(1) paired, Mo's end skipped (a skip is not a score): 1 of 2 = 50.0.
+    "outcome_coverage_pct": 50.0,
 }
 
 
@@ -1009,6 +1015,7 @@ UNDEFINED_WITHOUT_DATA = {
     "swemwbs_mean_change",
     *(f"ons4_{i}_mean_change" for i in ("life_satisfaction", "worthwhile", "happiness", "anxiety")),
     "data_completeness_pct",
+    "outcome_coverage_pct",
 }
 
 
@@ -1017,7 +1024,10 @@ def test_a_period_with_no_data_gives_zeros_not_errors(caseload):
     for k in ("0", "5"):
         result = figures("--quarter", "2025Q1", k=k)
         assert result["metrics"] == expected
-        assert set(result["suppressed_cells"].values()) == {0}
+        hidden = {t: n for t, n in result["suppressed_cells"].items() if t != "outcomes"}
+        assert set(hidden.values()) == {0}
+        # Outcome rows from no values: value blank; with k > 0 their n (0 < k) is `*`.
+        assert {row["value"] for row in result["outcomes"]} == ({None} if k == "0" else {"*"})
         assert all(row["count"] == 0 for row in result["breakdowns"]["referral_sources"])
     text = ok("report", "--quarter", "2025Q1").stdout
     assert "  Received  0  Accepted            0" in text
@@ -1079,7 +1089,7 @@ def test_report_text_fits_80_columns_with_footnotes_and_charts(caseload, monkeyp
     text = ok("report", "--quarter", "2026Q3").stdout
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert len(lines) <= 100
+    assert len(lines) <= 125  # two screens and the outcome section with its 16 groups
     assert "Connector report 2026Q3: 2026-07-01 to 2026-09-30" in text
     assert "* hidden: a count from 1 to 4" in text
     assert "statistical convention, not a" in text

@@ -252,6 +252,11 @@ def test_default_k5_hides_exactly_these_cells(caseload):  # noqa: F811
         "source_groups": 5,
         "signpost_groups": 4,
         "ucla_bands": 4,
+        # outcomes.csv: 86 rows; shown (n >= 5) only ucla_paired_pct (7 closed), the paired
+        # baseline mean and rows 4-7 for `all` (5 paired) and the six goal rows (5 goals):
+        # 12. Every subgroup has 3 or fewer paired; SWEMWBS 4, ONS4 3, follow-up 1, direct
+        # question and signpost outcomes 0. 74 hidden rows x 4 cells (n, value, limits).
+        "outcomes": 296,
     }
 
 

@@ -214,21 +214,28 @@ def _stage_value(
         WHERE rn = 1"""
 
 
-def _pairs(instrument: str, item: str | None = None) -> str:
+def _pairs(instrument: str, item: str | None = None, column: str = "value") -> str:
     """CTE text: `pairs(id, base, fin)` over episodes closed in the period."""
     return f"""
-        base AS ({_stage_value(instrument, "baseline", True, CLOSED, item)}),
-        fin AS ({_stage_value(instrument, "end", False, CLOSED, item)}),
+        base AS ({_stage_value(instrument, "baseline", True, CLOSED, item, column)}),
+        fin AS ({_stage_value(instrument, "end", False, CLOSED, item, column)}),
         pairs AS (SELECT closed.id, base.x AS base, fin.x AS fin FROM ({CLOSED}) AS closed
                   LEFT JOIN base ON base.episode_id = closed.id
                   LEFT JOIN fin ON fin.episode_id = closed.id)"""
 
 
 def closed_pairs(
-    conn: sqlite3.Connection, params: dict, instrument: str, item: str | None = None
+    conn: sqlite3.Connection,
+    params: dict,
+    instrument: str,
+    item: str | None = None,
+    column: str = "value",
 ) -> list[sqlite3.Row]:
-    """`(id, base, fin)` for every episode closed in the period (None where missing)."""
-    return conn.execute(f"WITH {_pairs(instrument, item)} SELECT * FROM pairs", params).fetchall()
+    """`(id, base, fin)` for every episode closed in the period (None where missing); with
+    `column="answer"` the item's text answer instead of its value."""
+    assert column in ("value", "answer")
+    sql = f"WITH {_pairs(instrument, item, column)} SELECT * FROM pairs ORDER BY id"
+    return conn.execute(sql, params).fetchall()
 
 
 def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
@@ -444,3 +451,40 @@ def pseudonym_key(conn: sqlite3.Connection) -> bytes:
     return bytes(
         conn.execute("SELECT value FROM secrets WHERE name = ?", [PSEUDONYM_KEY]).fetchone()[0]
     )
+
+
+# --- Outcomes (outcomes.csv) -------------------------------------------------------------------
+
+
+def closed_characteristics(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """Per episode closed in the period: closure reason, age at referral (None if unknown),
+    gender, living arrangement, trigger groups (';'-joined) and whether triggers were asked."""
+    return conn.execute(
+        f"""SELECT e.id, e.closure_reason, {AGE_AT_REFERRAL} AS age, p.gender, p.living,
+                   (SELECT group_concat(t.trigger, ';') FROM episode_triggers t
+                    WHERE t.episode_id = e.id) AS triggers,
+                   (e.triggers_answered = 1 OR e.no_triggers = 1) AS triggers_answered
+            FROM episodes e JOIN people p ON p.id = e.person_id
+            WHERE e.id IN ({CLOSED}) ORDER BY e.id""",
+        params,
+    ).fetchall()
+
+
+def closed_goal_progress(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """`(domain, progress)` per goal (not dropped) of episodes closed in the period; progress is
+    the latest review's, None when never reviewed."""
+    return conn.execute(
+        f"""SELECT g.domain, {_LATEST_PROGRESS} AS progress FROM goals g
+            WHERE g.dropped_date IS NULL AND g.episode_id IN ({CLOSED})""",
+        params,
+    ).fetchall()
+
+
+def closed_signpost_outcomes(conn: sqlite3.Connection, params: dict) -> list[str | None]:
+    """The recorded outcome (None if none) of each signpost of episodes closed in the period."""
+    return [
+        row[0]
+        for row in conn.execute(
+            f"SELECT outcome FROM signposts WHERE episode_id IN ({CLOSED})", params
+        )
+    ]
