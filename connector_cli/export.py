@@ -34,6 +34,10 @@ BREAKDOWN_COLUMNS = {
     "closures": ("group", "reason", "count"),
     "demographics": ("dimension", "category", "count"),
     "gaps": ("category", "area", "reason", "count"),
+    "contact_locations": ("location", "count"),
+    "goal_domains": ("domain", "count"),
+    "signpost_outcomes": ("outcome", "count"),
+    "choice_reasons": ("sub_reason", "count"),
 }
 ONS4_COLUMNS = tuple(
     f"ons4_{item}_{stage}"

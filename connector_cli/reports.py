@@ -304,6 +304,26 @@ def coverage_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figu
     return {"outcome_coverage_pct": Figure(value=value, n=eligible)}
 
 
+def recorded_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
+    """What else the connector records: journeys, people referred again, how the support of
+    the episodes closed in the period was given, and follow-up wellbeing (SWEMWBS)."""
+    row = store.recorded_counts(conn, _params(period))
+    followups = store.followup_wellbeing_rows(conn, _params(period))
+    changes = [
+        stats.exact(r["fu"]) - stats.exact(r["base"]) for r in followups if r["base"] is not None
+    ]
+    return _counts(
+        {
+            "contacts_with_journey": row["journeys"],
+            "people_referred_again": row["referred_again"],
+            "closed_face_to_face_only": row["face_to_face_only"],
+            "closed_remote_only": row["remote_only"],
+            "closed_both_ways": row["both_ways"],
+            "followup_swemwbs_n": len(followups),
+        }
+    ) | {"followup_swemwbs_mean_change": _stat(stats.mean(changes), len(changes))}
+
+
 FAMILIES = (
     referral_figures,
     caseload_figures,
@@ -317,6 +337,7 @@ FAMILIES = (
     followup_figures,
     completeness_figures,
     coverage_figures,
+    recorded_figures,
 )
 
 
@@ -436,6 +457,38 @@ def area_for_export(area: str | None) -> str:
     return full[1].upper() if full else text
 
 
+def _coded_counts(counts: dict, code_list, key: str, missing: str | None = NOT_RECORDED):
+    """`key,count` rows for every code, plus a `not-recorded` row for values not given."""
+    rows = [{key: c.slug, "count": counts.get(c.slug, 0)} for c in code_list]
+    if missing:
+        rows.append({key: missing, "count": sum(counts.values()) - sum(r["count"] for r in rows)})
+    return rows
+
+
+def contact_locations(conn: sqlite3.Connection, period: Period) -> list[dict]:
+    """`location,count`: face-to-face support contacts in period, by where they took place."""
+    counts = store.location_counts(conn, _params(period))
+    return _coded_counts(counts, codes.LOCATIONS, "location")
+
+
+def goal_domains(conn: sqlite3.Connection, period: Period) -> list[dict]:
+    """`domain,count`: goals set in period, by domain."""
+    counts = store.goal_domain_counts(conn, _params(period))
+    return _coded_counts(counts, codes.GOAL_DOMAINS, "domain", missing=None)
+
+
+def signpost_outcomes(conn: sqlite3.Connection, period: Period) -> list[dict]:
+    """`outcome,count`: signposts made in period by what came of them so far."""
+    counts = store.signpost_outcome_counts(conn, _params(period))
+    return _coded_counts(counts, codes.SIGNPOST_OUTCOMES, "outcome")
+
+
+def choice_reasons(conn: sqlite3.Connection, period: Period) -> list[dict]:
+    """`sub_reason,count`: closed in period because the person chose to end support."""
+    counts = store.choice_sub_reason_counts(conn, _params(period))
+    return _coded_counts(counts, codes.CHOICE_SUB_REASONS, "sub_reason")
+
+
 BREAKDOWNS = {
     "referral_sources": referral_sources,
     "trigger_groups": trigger_groups,
@@ -443,6 +496,10 @@ BREAKDOWNS = {
     "closures": closure_reasons,
     "demographics": demographics,
     "gaps": gaps,
+    "contact_locations": contact_locations,
+    "goal_domains": goal_domains,
+    "signpost_outcomes": signpost_outcomes,
+    "choice_reasons": choice_reasons,
 }
 
 

@@ -64,6 +64,10 @@ ROW_ID = {
     "demographics": lambda r: f"{r['dimension']}/{r['category']}",
     "gaps": lambda r: f"{r['category']}|{r['area']}|{r['reason']}",
     "ucla_bands": lambda r: r["stage"],
+    "contact_locations": lambda r: r["location"],
+    "goal_domains": lambda r: r["domain"],
+    "signpost_outcomes": lambda r: r["outcome"],
+    "choice_reasons": lambda r: r["sub_reason"],
 }
 COUNT_COLUMNS = {
     "trigger_groups": ("referrals", "ucla_paired_n", "ucla_improved", "ucla_became_not_lonely"),
@@ -74,6 +78,13 @@ SUMMARY_FAMILIES = (
     ("episodes_closed", ("planned", "early", "other"), "closed_"),
     ("contacts_total", ("face_to_face", "telephone", "video", "message"), "contacts_"),
     ("ucla_paired_n", ("improved", "no_change", "worse"), "ucla_"),
+    ("episodes_closed", ("face_to_face_only", "remote_only", "both_ways", "no_contact"), "closed_"),
+)
+# Breakdown files whose rows add up to one published figure: (table, total).
+TOTALLED = (
+    ("contact_locations", ("summary", "contacts_face_to_face", "value")),
+    ("goal_domains", ("summary", "goals_set", "value")),
+    ("choice_reasons", ("closures", "choice", "count")),
 )
 
 
@@ -196,6 +207,9 @@ def groups_for(figures: Figures) -> list[Group]:
     result += _two_level(figures, "signposts", "signpost_groups", "signposts_total")
     for group, parts in _rows_by(figures, "closures", "group").items():
         result.append(Group(tuple(parts), metric_key(f"closed_{group}")))
+    for table, total in TOTALLED:
+        parts = tuple((table, ROW_ID[table](row), "count") for row in figures.breakdowns[table])
+        result.append(Group(parts, total))
     for parts in _rows_by(figures, "demographics", "dimension").values():
         result.append(Group(tuple(parts), metric_key("referrals_received")))
     bands = {

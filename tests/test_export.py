@@ -39,6 +39,10 @@ AGGREGATE_FILES = {
     "closures.csv": ["group", "reason", "count"],
     "demographics.csv": ["dimension", "category", "count"],
     "gaps.csv": ["category", "area", "reason", "count"],
+    "contact_locations.csv": ["location", "count"],
+    "goal_domains.csv": ["domain", "count"],
+    "signpost_outcomes.csv": ["outcome", "count"],
+    "choice_reasons.csv": ["sub_reason", "count"],
     "outcomes.csv": ["measure", "group", "n", "value", "ci_low", "ci_high", "description"],
 }
 EPISODE_HEADER = (
@@ -67,8 +71,8 @@ def test_writes_every_file_with_exact_names_and_headers(caseload, tmp_path):  # 
         text = (out / name).read_text(encoding="utf-8")
         assert not text.startswith("\ufeff")
         assert text.splitlines()[0] == ",".join(header)
-    assert f"Wrote 9 files to {out}/" in result.stdout
-    assert "summary.csv" in result.stdout and "42 hidden" in result.stdout
+    assert f"Wrote 13 files to {out}/" in result.stdout
+    assert "summary.csv" in result.stdout and "46 hidden" in result.stdout
     assert "Warning" not in result.stderr  # no records, suppression on: nothing to warn about
     # Zero rows for every code.
     assert len(read_csv(out / "referral_sources.csv")) == 39
@@ -139,16 +143,20 @@ def test_manifest_lists_files_hashes_and_hidden_cells(caseload, tmp_path):  # no
         assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
     # Hidden cells per file at k = 5 (worked out in test_suppression).
     assert {n: f["suppressed_cells"] for n, f in files.items()} == {
-        "summary.csv": 42,
+        "summary.csv": 46,
         "referral_sources.csv": 6,
         "trigger_groups.csv": 20,
         "signposts.csv": 5,
         "closures.csv": 5,
         "demographics.csv": 25,
         "gaps.csv": 2,
+        "contact_locations.csv": 0,
+        "goal_domains.csv": 4,
+        "signpost_outcomes.csv": 0,
+        "choice_reasons.csv": 1,
         "outcomes.csv": 296,
     }
-    assert manifest["suppressed_cells_total"] == 105 + 296
+    assert manifest["suppressed_cells_total"] == 109 + 5 + 296
 
 
 def test_excel_option_adds_a_byte_order_mark(caseload, tmp_path):  # noqa: F811
@@ -285,7 +293,7 @@ def test_no_personal_field_reaches_any_file(caseload, tmp_path, flags):  # noqa:
     out = tmp_path / "check"
     export(out, *flags)
     files = list(out.iterdir())
-    assert len(files) == (10 if flags else 9)
+    assert len(files) == (14 if flags else 13)
     personal = _personal_strings()
     for path in files:
         data = path.read_bytes()

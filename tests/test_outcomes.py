@@ -343,3 +343,72 @@ def test_outcomes_only_for_standard_periods(casework, tmp_path):
     assert not (tmp_path / "s" / "outcomes.csv").exists()
     assert "outcomes.csv is left out" in done.stdout
     assert report()["outcomes"] is not None
+
+
+# --- What else is recorded: journeys, re-referrals, ways of support, locations, goal domains,
+# signpost outcomes, "person's choice" sub-reasons and follow-up wellbeing ---------------------
+
+
+def test_recorded_figures_worked_out_by_hand(db_path, tmp_path):
+    def person(name: str, *extra: str, day: str = "2026-07-01") -> None:
+        ok("new-referral", "--name", name, "--referral-date", day, "--status",
+           "accepted", "--dob", "1950-01-01", "--no-triggers", "--no-input", *extra)  # fmt: skip
+
+    def visit(name: str, kind: str, *extra: str) -> None:
+        ok("visit", "log", name, "--date", "2026-07-02", "--kind", kind, "--minutes", "30",
+           "--no-input", *extra)  # fmt: skip
+
+    person("Ann Way")  # face-to-face at home with a journey, then a phone call: both ways
+    visit("Ann", "face-to-face", "--location", "home", "--journey")
+    visit("Ann", "telephone")
+    person("Ben Way")  # telephone only
+    visit("Ben", "telephone")
+    person("Col Way")  # face-to-face in a cafe only
+    visit("Col", "face-to-face", "--location", "cafe")
+    person("Dot Way")  # no contact at all
+    ok("goal", "add", "Ann", "See friends", "--domain", "friends", "--date", "2026-07-02")
+    ok("goal", "add", "Ben", "Sort forms", "--domain", "paperwork", "--date", "2026-07-02")
+    made = ok("signpost", "add", "Ann", "--to", "Club", "--category", "third-sector/hobbies",
+              "--date", "2026-07-02", "--no-input", "--json").json()  # fmt: skip
+    ok("signpost", "outcome", str(made["signpost_id"]), "attended", "--date", "2026-07-09")
+    ok("signpost", "add", "Ben", "--to", "Advice", "--category", "third-sector/advice",
+       "--date", "2026-07-02", "--no-input")  # fmt: skip
+    ok("swemwbs", "score", *"3 3 3 3 3 3 3".split(), "--person", "Col", "--stage", "baseline",
+       "--date", "2026-07-02", "--no-input")  # fmt: skip
+    ok("close", "Ann", "--reason", "choice", "--sub-reason", "needs-met", "--date", "2026-07-10")
+    ok("close", "Ben", "--reason", "choice", "--sub-reason", "not-wanted", "--date", "2026-07-10")
+    ok("close", "Col", "--reason", "planned", "--date", "2026-07-10", "--no-input")
+    ok("close", "Dot", "--reason", "lost-contact", "--date", "2026-07-10", "--no-input")
+    # Col's follow-up, 10+ weeks after closure: all 4s = raw 28 = 25.03; baseline raw 21 =
+    # 19.25; change +5.78.
+    ok("swemwbs", "score", *"4 4 4 4 4 4 4".split(), "--person", "Col", "--stage",
+       "follow-up", "--date", "2026-09-20", "--no-input")  # fmt: skip
+    person(
+        "Ann Way", "--source", "self", day="2026-08-01"
+    )  # Ann referred again (same name and birthday)
+    result = ok("report", "--quarter", "2026Q3", "--suppress-below", "0", "--json").json()
+    m = result["metrics"]
+    assert list(m)[-7:] == [
+        "contacts_with_journey", "people_referred_again", "closed_face_to_face_only",
+        "closed_remote_only", "closed_both_ways", "followup_swemwbs_n",
+        "followup_swemwbs_mean_change",
+    ]  # fmt: skip
+    assert [m[k] for k in list(m)[-7:]] == [1, 1, 1, 1, 1, 1, 5.78]
+    assert m["closed_no_contact"] == 1  # Dot: with the three above, the 4 closed
+    b = result["breakdowns"]
+    nonzero = {t: {tuple(r.values())[0]: r["count"] for r in b[t] if r["count"]} for t in
+               ("contact_locations", "goal_domains", "signpost_outcomes", "choice_reasons")}  # fmt: skip
+    assert nonzero == {
+        "contact_locations": {"home": 1, "cafe": 1},
+        "goal_domains": {"friends": 1, "paperwork": 1},
+        "signpost_outcomes": {"attended": 1, "not-recorded": 1},  # Ben's: nothing recorded yet
+        "choice_reasons": {"needs-met": 1, "not-wanted": 1},
+    }
+    ok("export", "--quarter", "2026Q3", "--out", str(tmp_path / "x"))
+    with (tmp_path / "x" / "contact_locations.csv").open(encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == ["location", "count"]
+    # k = 5: the four ways of support add up to episodes_closed (4, hidden): each is hidden.
+    safe = ok("report", "--quarter", "2026Q3", "--json").json()["metrics"]
+    assert [safe[f"closed_{w}"] for w in ("face_to_face_only", "remote_only", "both_ways")] == [
+        "*"
+    ] * 3

@@ -748,6 +748,15 @@ EXPECTED_Q3 = {
     # scores: Ann, Bob, Jon, Kim = 4 (Cara's end and Ivy's baseline are skips, not scores).
     # 4/6 = 66.67 -> 66.7.
     "outcome_coverage_pct": 66.7,
+    "contacts_with_journey": 0,  # none logged with --journey
+    "people_referred_again": 1,  # Gail (re-referred 08-12)
+    # How the 7 closed were supported (whole episode): Cara face-to-face only; Kim video only;
+    # Ann, Bob, Eve, Jon both; Ivy none (closed_no_contact).
+    "closed_face_to_face_only": 1,
+    "closed_remote_only": 1,
+    "closed_both_ways": 4,
+    "followup_swemwbs_n": 0,
+    "followup_swemwbs_mean_change": None,
 }
 
 
@@ -954,6 +963,13 @@ EXPECTED_FY_Q1 = {
     "data_completeness_pct": 100.0,
     # Gail(1) paired, Mo's end skipped (a skip is not a score): 1 of 2 = 50.0.
     "outcome_coverage_pct": 50.0,
+    "contacts_with_journey": 0,
+    "people_referred_again": 0,  # Ann, Eve, Jon, Mo: first referrals
+    "closed_face_to_face_only": 1,  # Mo
+    "closed_remote_only": 0,
+    "closed_both_ways": 1,  # Gail(1): face-to-face and telephone
+    "followup_swemwbs_n": 0,
+    "followup_swemwbs_mean_change": None,
 }
 
 
@@ -1016,6 +1032,7 @@ UNDEFINED_WITHOUT_DATA = {
     *(f"ons4_{i}_mean_change" for i in ("life_satisfaction", "worthwhile", "happiness", "anxiety")),
     "data_completeness_pct",
     "outcome_coverage_pct",
+    "followup_swemwbs_mean_change",
 }
 
 
@@ -1081,7 +1098,7 @@ def test_default_threshold_hides_small_numbers_in_the_report(caseload):
         "*"
     ] * 3
     assert m["data_completeness_pct"] == 93.7  # its cohort (7 closed) is shown
-    assert result["suppressed_cells"]["summary"] == 42
+    assert result["suppressed_cells"]["summary"] == 46
 
 
 def test_report_text_fits_80_columns_with_footnotes_and_charts(caseload, monkeypatch):

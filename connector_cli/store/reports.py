@@ -488,3 +488,93 @@ def closed_signpost_outcomes(conn: sqlite3.Connection, params: dict) -> list[str
             f"SELECT outcome FROM signposts WHERE episode_id IN ({CLOSED})", params
         )
     ]
+
+
+# --- What else is recorded ---------------------------------------------------------------------
+
+
+def recorded_counts(conn: sqlite3.Connection, params: dict) -> dict:
+    """Journeys, people referred again, and closed episodes by how support was given."""
+    row = _one(
+        conn,
+        f"""SELECT
+              (SELECT count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e AND {SUPPORT}
+               AND c.journey = 1) AS journeys,
+              (SELECT count(DISTINCT e.person_id) FROM episodes e
+               WHERE e.referral_date BETWEEN :s AND :e AND EXISTS (
+                   SELECT 1 FROM episodes o WHERE o.person_id = e.person_id AND o.id <> e.id
+                   AND (o.referral_date < e.referral_date
+                        OR (o.referral_date = e.referral_date AND o.id < e.id)))
+              ) AS referred_again""",
+        params,
+    )
+    modes = _one(
+        conn,
+        f"""WITH per AS ({_CLOSED_SUPPORT})
+            SELECT sum(contacts > 0 AND face_to_face = contacts) AS face_to_face_only,
+                   sum(contacts > 0 AND face_to_face = 0) AS remote_only,
+                   sum(face_to_face > 0 AND face_to_face < contacts) AS both_ways
+            FROM per""",
+        params,
+    )
+    return row | modes
+
+
+def location_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
+    """Face-to-face support contacts in the period by location (None: not recorded)."""
+    rows = conn.execute(
+        f"""SELECT c.location, count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e
+            AND {SUPPORT} AND c.kind = 'face-to-face' GROUP BY c.location""",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def goal_domain_counts(conn: sqlite3.Connection, params: dict) -> dict[str, int]:
+    rows = conn.execute(
+        "SELECT domain, count(*) FROM goals WHERE set_date BETWEEN :s AND :e GROUP BY domain",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def signpost_outcome_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
+    """Signposts dated in the period by their recorded outcome (None: none recorded yet)."""
+    rows = conn.execute(
+        "SELECT outcome, count(*) FROM signposts WHERE date BETWEEN :s AND :e GROUP BY outcome",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def choice_sub_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
+    """Closed in the period because the person chose to end support, by sub-reason."""
+    rows = conn.execute(
+        f"""SELECT closure_sub_reason, count(*) FROM episodes WHERE id IN ({CLOSED})
+            AND closure_reason = 'choice' GROUP BY closure_sub_reason""",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def followup_wellbeing_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """`(episode_id, fu, base)`: per episode with a follow-up SWEMWBS dated in the period, its
+    latest such metric score and its baseline score (None if none)."""
+    followed = (
+        f"SELECT episode_id FROM measures WHERE instrument = '{SWEMWBS}' AND stage = 'follow-up' "
+        "AND skipped_reason IS NULL AND date BETWEEN :s AND :e"
+    )
+    return conn.execute(
+        f"""WITH fu AS (
+                SELECT episode_id, x FROM (
+                    SELECT episode_id, score AS x, row_number() OVER (
+                        PARTITION BY episode_id ORDER BY date DESC, id DESC) AS rn
+                    FROM measures WHERE instrument = '{SWEMWBS}' AND stage = 'follow-up'
+                      AND skipped_reason IS NULL AND score IS NOT NULL
+                      AND date BETWEEN :s AND :e)
+                WHERE rn = 1),
+            base AS ({_stage_value(SWEMWBS, "baseline", True, followed, None)})
+            SELECT fu.episode_id, fu.x AS fu, base.x AS base
+            FROM fu LEFT JOIN base ON base.episode_id = fu.episode_id""",
+        params,
+    ).fetchall()
