@@ -27,6 +27,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("referrals_failed", "Failed"),
             ("referrals_pending", "Pending"),
             ("episodes_open_at_period_end", "Open at period end"),
+            ("people_referred_again", "Referred again"),
         ),
     ),
     (
@@ -42,6 +43,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("contact_minutes_total", "Minutes"),
             ("contacts_about_person", "About the person"),
             ("contact_attempts", "Attempts"),
+            ("contacts_with_journey", "With a journey"),
         ),
     ),
     (
@@ -57,6 +59,9 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("closed_one_contact_only", "One contact only"),
             ("closed_no_contact", "No contact"),
             ("closed_with_volunteer", "With a volunteer"),
+            ("closed_face_to_face_only", "Face-to-face only"),
+            ("closed_remote_only", "Phone/video/msg only"),
+            ("closed_both_ways", "Both ways"),
         ),
     ),
     (
@@ -101,6 +106,8 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("followup_ucla_n", "Followed up"),
             ("followup_ucla_sustained", "No worse than at end"),
             ("followup_ucla_better_than_baseline", "Better than baseline"),
+            ("followup_swemwbs_n", "SWEMWBS followed up"),
+            ("followup_swemwbs_mean_change", "SWEMWBS since start"),
             ("data_completeness_pct", "Data completeness"),
             ("outcome_coverage_pct", "Outcome coverage"),
         ),
