@@ -192,7 +192,7 @@ def ucla_rows(episodes: list[Episode]) -> list[Outcome]:
         name: [e for e in paired if name == "all" or name in e.groups] for name in group_names()
     }
     lonely = UCLA_LONELY_FROM
-    per_group: list[tuple[str, str, Callable]] = [
+    per_group: list[tuple[str, str, Callable | None]] = [
         ("ucla_mean_change", "Mean UCLA change (end - baseline), paired", None),
         ("ucla_improved_pct", "Paired with end UCLA below baseline, %", lambda b, f: f < b),
         (
