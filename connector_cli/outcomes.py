@@ -335,10 +335,8 @@ def coverage(conn: sqlite3.Connection, period: Period) -> tuple[int, int]:
     the person died, moved away or went into hospital; of those, with a baseline and an end
     UCLA score actually recorded — a skip is not a score)."""
     params = {"s": period.start.isoformat(), "e": period.end.isoformat()}
-    episodes = [
-        e for e in closed_episodes(conn, params) if e.closure_reason not in LEFT_OUT_OF_COVERAGE
-    ]
-    return len(episodes), sum(None not in e.ucla for e in episodes)
+    found = store.coverage_counts(conn, params, LEFT_OUT_OF_COVERAGE)
+    return int(found["eligible"]), int(found["paired"])
 
 
 # --- Publishing --------------------------------------------------------------------------------

@@ -115,6 +115,7 @@ def test_complete_records_print_nothing_and_exit_0(db_path):
     assert run("check", "--json").json() == {
         "problems": [],
         "data_completeness_pct": None,
+        "outcome_coverage_pct": None,
         "closed_episodes": 0,
     }
 
@@ -462,6 +463,8 @@ def test_text_output_lists_problems_under_each_person(db_path, monkeypatch):
         "       1  end-measures-missing",
         # one closed episode (Kit): 8 of 9 fields present (no end UCLA) = 88.9%
         "Data completeness over 1 closed episode: 88.9%.",
+        # Kit's baseline UCLA is a skip and there is no end score: no outcome known.
+        "Outcome coverage: 0.0% of closed episodes have baseline and end UCLA scores.",
     ]
 
 
@@ -506,6 +509,9 @@ def test_json_lists_problems_and_the_completeness_figure(db_path):
         ],
         # (9 + 6) of 18 fields = 83.33...%
         "data_completeness_pct": 83.3,
+        # Ann's and Ben's baselines are skips ("not collected" counts for completeness): no
+        # scores, so no outcome is known for either.
+        "outcome_coverage_pct": 0.0,
         "closed_episodes": 2,
     }  # fmt: skip
 
@@ -623,3 +629,18 @@ def test_check_with_its_completeness_figure_does_not_import_pydantic(db_path):
                               capture_output=True, text=True, timeout=60)  # fmt: skip
         assert "Data completeness" in done.stdout or "data_completeness_pct" in done.stdout
         assert done.stdout.splitlines()[-1] == "False", done.stdout + done.stderr
+
+
+def test_outcome_coverage_counts_scores_not_skips_and_leaves_out_moves(db_path):
+    scored = refer("Sue Scored", "2026-09-01", status="accepted")
+    visit(scored, "2026-09-01")
+    ok("ucla", "score", "2", "2", "2", "--person", str(scored), "--stage", "baseline", "--date",
+       "2026-09-01")  # fmt: skip
+    ok("close", str(scored), "--reason", "planned", "--date", "2026-10-01", "--no-input")
+    ok("ucla", "score", "1", "1", "1", "--person", str(scored), "--stage", "end", "--date",
+       "2026-10-01")  # fmt: skip
+    closed("Sid Skipped", "2026-09-01", "2026-10-01")  # baseline and end both skips
+    closed("Mo Moved", "2026-09-01", "2026-10-01", reason="moved")  # left out of coverage
+    result = run("check", "--json").json()
+    # Completeness counts the skips as present; coverage does not: Sue of Sue and Sid = 50%.
+    assert (result["outcome_coverage_pct"], result["closed_episodes"]) == (50.0, 3)

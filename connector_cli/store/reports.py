@@ -224,6 +224,26 @@ def _pairs(instrument: str, item: str | None = None, column: str = "value") -> s
                   LEFT JOIN fin ON fin.episode_id = closed.id)"""
 
 
+def coverage_counts(conn: sqlite3.Connection, params: dict, left_out: tuple[str, ...]) -> dict:
+    """Episodes closed in the period, less those closed for a reason in `left_out`
+    (`eligible`), and of those how many have both a baseline and an end UCLA score (`paired`).
+    Probes measures(episode_id, instrument, stage) per episode: `check` runs it over every
+    closed episode."""
+    scored = """EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
+                 AND m.instrument = '{0}' AND m.stage = '{1}'
+                 AND m.skipped_reason IS NULL AND m.score IS NOT NULL)"""
+    marks = ", ".join(f":r{i}" for i in range(len(left_out)))
+    return _one(
+        conn,
+        f"""SELECT count(*) AS eligible,
+                   sum({scored.format(UCLA, "baseline")} AND {scored.format(UCLA, "end")})
+                       AS paired
+            FROM episodes e WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e
+              AND coalesce(e.closure_reason, '') NOT IN ({marks})""",
+        params | {f"r{i}": reason for i, reason in enumerate(left_out)},
+    )
+
+
 def closed_pairs(
     conn: sqlite3.Connection,
     params: dict,
