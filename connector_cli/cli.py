@@ -31,6 +31,8 @@ COMMAND_MODULES = (
     "directory",
     "privacy",
     "demo",
+    "diary",
+    "notes",
 )
 
 

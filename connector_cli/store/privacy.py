@@ -17,6 +17,8 @@ EPISODE_RECORDS: dict[str, str] = {
     "contacts": "SELECT * FROM contacts WHERE episode_id = ? ORDER BY date, id",
     "signposts": "SELECT * FROM signposts WHERE episode_id = ? ORDER BY date, id",
     "measures": "SELECT * FROM measures WHERE episode_id = ? ORDER BY date, id",
+    "notes": "SELECT * FROM notes WHERE episode_id = ? ORDER BY date, id",
+    "plans": "SELECT * FROM plans WHERE episode_id = ? ORDER BY date, id",
 }
 
 # How many records of each kind hang off a set of episodes `e` (a CTE the caller supplies).
@@ -33,7 +35,9 @@ _EPISODE_COUNTS = """
   (SELECT count(*) FROM signposts WHERE episode_id IN e) AS signposts,
   (SELECT count(*) FROM measures WHERE episode_id IN e) AS measures,
   (SELECT count(*) FROM measure_answers WHERE measure_id IN
-     (SELECT id FROM measures WHERE episode_id IN e)) AS measure_answers
+     (SELECT id FROM measures WHERE episode_id IN e)) AS measure_answers,
+  (SELECT count(*) FROM notes WHERE episode_id IN e) AS notes,
+  (SELECT count(*) FROM plans WHERE episode_id IN e) AS plans
 """
 
 
@@ -242,7 +246,10 @@ def scrub_free_space(conn: sqlite3.Connection) -> bool:
     the WAL into the main file and empties it. False if another window kept the WAL from being
     emptied: its old pages are then overwritten at a later checkpoint.
     """
+    from connector_cli.store.search import optimize_index
+
     try:
+        optimize_index(conn)  # the search index drops the deleted words, not just marks them
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("VACUUM")
         return checkpoint(conn)

@@ -1,0 +1,127 @@
+"""`connector search`: people by name, phone or area, and any words written about them.
+
+The user's text never reaches FTS5's query language as such: it is cut into words, each
+quoted and searched as a prefix, so quotes, brackets, AND/OR/NOT/NEAR, `*`, `:` and `^` are
+only ever words or separators. Plain functions; no printing.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+
+from connector_cli.errors import UserError
+from connector_cli.store import search as sql
+
+MAX_WORDS = 12
+MAX_RESULTS = 500
+_WORD = re.compile(r"\w+")
+
+WHERE_LABELS = {
+    "note": "note n{id}",
+    "contact": "contact {id}",
+    "goal": "goal",
+    "goal-review": "goal review",
+    "what-matters": "what matters",
+    "gap": "gap {id}",
+    "directory": "directory entry {id}",
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    person_id: int | None
+    name: str | None
+    where: str
+    date: str | None
+    text: str  # the matching field, or a snippet with the matched words marked
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for hit in data["hits"]:
+            hit["text"] = hit["text"].replace(sql.MARK_START, "").replace(sql.MARK_END, "")
+        return data
+
+
+def words_of(text: str) -> list[str]:
+    """The searchable words of what was typed (letters and digits; the rest separates)."""
+    return [w for w in _WORD.findall(text) if any(ch.isalnum() for ch in w)][:MAX_WORDS]
+
+
+def fts_query(words: list[str]) -> str:
+    """Every word, as a quoted prefix: `walk group` finds "walking group"."""
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def search(conn: sqlite3.Connection, *, text: str, limit: int = 30) -> SearchResult:
+    """People whose details match first (whole name, then the start of one, then anywhere),
+    then text entries in the index's rank order (bm25)."""
+    if not 1 <= limit <= MAX_RESULTS:
+        raise UserError(f"--limit must be a whole number from 1 to {MAX_RESULTS}.")
+    words = words_of(text)
+    if not words:
+        raise UserError("Nothing to search for: give a word, a name or a phone number.")
+    people = _people(conn, text.strip(), words)
+    total, entries = sql.text_matches(conn, fts_query(words), max(0, limit - len(people)))
+    hits = people[:limit] + [_entry_hit(e) for e in entries]
+    return SearchResult(text.strip(), len(people) + total, hits)
+
+
+def _people(conn: sqlite3.Connection, wanted: str, words: list[str]) -> list[Hit]:
+    digits = "".join(ch for ch in wanted if ch.isdigit() and ch.isascii())
+    phone_like = len(digits) >= 4 and not any(ch.isalpha() for ch in wanted)
+    fragment = " ".join(wanted.split())
+    if fragment.isascii():
+        escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = sql.people_with(conn, like=f"%{escaped}%", digits=digits if phone_like else None)
+    else:
+        rows = sql.all_people_names(conn)
+    folded = fragment.casefold()
+    hits = []
+    for row in rows:
+        where = _person_field(row, folded, digits if phone_like else "")
+        if where:
+            hits.append((row, where))
+    hits.sort(key=lambda h: (_name_rank(h[0]["name"], folded), h[0]["name"], h[0]["id"]))
+    return [
+        Hit(row["id"], row["name"], where, None, row[_FIELD[where]] or "") for row, where in hits
+    ]
+
+
+_FIELD = {"name": "name", "phone": "phone", "area": "area", "postcode": "postcode"}
+
+
+def _person_field(row: dict, folded: str, digits: str) -> str | None:
+    for column in ("name", "area", "postcode"):
+        if row.get(column) and folded in row[column].casefold():
+            return column
+    if digits and row.get("phone"):
+        plain = "".join(ch for ch in row["phone"] if ch.isdigit())
+        if digits in plain:
+            return "phone"
+    return None
+
+
+def _name_rank(name: str, folded: str) -> int:
+    name = name.casefold()
+    if name == folded:
+        return 0
+    if name.startswith(folded) or f" {folded}" in name:
+        return 1
+    return 2
+
+
+def _entry_hit(entry: dict) -> Hit:
+    where = WHERE_LABELS[entry["kind"]].format(id=entry["source_id"])
+    if entry["entry"]:
+        where += f" ({entry['entry']})"
+    snippet = " ".join(entry["snippet"].split())
+    return Hit(entry["person_id"], entry["name"], where, entry["date"], snippet)
