@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "demo",
     "diary",
     "notes",
+    "imports",
 )
 
 

@@ -174,3 +174,27 @@ def search_results(found, *, as_json: bool) -> None:
     ]
     lines.extend(table(columns, rows, paint, width))
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def imported(result, *, dry_run: bool) -> None:
+    """A line per referral, then the totals; notes about namesakes on stderr."""
+    lines = []
+    for r in result.rows:
+        who = (
+            f"returning person {r.person_id} (new episode after episode {r.previous_episode_id})"
+            if r.returning
+            else f"new person {r.person_id}"
+        )
+        lines.append(f"Row {r.row}: {r.name}, referred {r.referral_date}, {r.status}: {who}.")
+    count = len(result.rows)
+    verb = "Would import" if dry_run else "Imported"
+    noun = "referral" if count == 1 else "referrals"
+    lines.append(
+        f"{verb} {count} {noun}: {result.new_people} new "
+        f"{'person' if result.new_people == 1 else 'people'}, {result.returning} returning."
+    )
+    if dry_run:
+        lines.append("Nothing was saved (--dry-run).")
+    sys.stdout.write("\n".join(lines) + "\n")
+    for note in result.notes:
+        sys.stderr.write(f"Note: {note}\n")

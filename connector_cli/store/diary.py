@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 
 from connector_cli.store import insert, now
 
@@ -139,3 +141,17 @@ def open_concerns(conn: sqlite3.Connection) -> list[dict]:
             ORDER BY date, id"""
     )
     return [dict(row) for row in rows]
+
+
+# --- A rehearsal ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def rehearsal(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction that is always rolled back: --dry-run runs every rule for real
+    (a re-referral, a duplicate) and then keeps nothing."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    finally:
+        conn.execute("ROLLBACK")
