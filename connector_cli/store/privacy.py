@@ -266,6 +266,8 @@ def text_mentions(conn: sqlite3.Connection, text: str) -> dict[str, int]:
     if len(text.strip()) < 4:
         return found
     for table in table_names(conn):
+        if table.startswith("search_index"):
+            continue  # the search index only repeats the text of the tables searched here
         for column in conn.execute(f'PRAGMA table_info("{table}")').fetchall():
             name = column[1]
             query = f'SELECT count(*) FROM "{table}" WHERE instr(lower("{name}"), lower(?)) > 0'
