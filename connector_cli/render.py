@@ -284,13 +284,12 @@ def _plans(out, episode: dict) -> None:
     still = [p for p in episode.get("plans", ()) if p["contact_id"] is None]
     if not still:
         return
-    listed = "; ".join(
-        f"{p['date']}{' ' + p['time'] if p['time'] else ''}"
-        f"{' ' + p['kind'] if p['kind'] else ''}"
-        f"{' (' + _e(p['note']) + ')' if p['note'] else ''} [dim][plan {p['id']}][/dim]"
-        for p in still
-    )
-    out.print(f"[bold]Arranged:[/bold] {listed}")
+    listed = []
+    for p in still:
+        when = " ".join(x for x in (p["date"], p["time"], p["kind"]) if x)
+        note = f" ({p['note']})" if p["note"] else ""
+        listed.append(_e(f"{when}{note} [plan {p['id']}]"))
+    out.print("[bold]Arranged:[/bold] " + "; ".join(listed))
 
 
 def _signposts(out, episode: dict) -> None:

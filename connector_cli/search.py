@@ -114,9 +114,9 @@ def _name_rank(name: str, folded: str) -> int:
     name = name.casefold()
     if name == folded:
         return 0
-    if name.startswith(folded) or f" {folded}" in name:
+    if name.startswith(folded):
         return 1
-    return 2
+    return 2 if f" {folded}" in name else 3
 
 
 def _entry_hit(entry: dict) -> Hit:
