@@ -136,7 +136,10 @@ def agenda(data, *, as_json: bool) -> None:
         lines.extend(table_line for table_line in build(*args))
     lines.append("")
     lines.append(
-        paint("`connector visit log N` marks a plan done; `visit unplan PLAN` cancels one.", "dim")
+        paint(
+            "`connector visit log PERSON` marks a plan done; `visit unplan PLAN` cancels one.",
+            "dim",
+        )
     )
     sys.stdout.write("\n".join(lines) + "\n")
 
