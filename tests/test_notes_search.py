@@ -225,3 +225,23 @@ def test_search_is_in_the_same_file(db_path, people):
     assert {"search_index", "search_index_data", "search_index_content"} <= names
     assert set(os.listdir(db_path.parent)) <= {"connector.db", "connector.db-shm",
                                                "connector.db-wal"}  # fmt: skip
+
+
+def test_note_remove_asks_first_at_a_terminal(db_path, monkeypatch):
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    refer("Doreen Ashworth")
+    ok("note", "add", "Doreen", "A note")
+    monkeypatch.setenv("CONNECTOR_INTERACTIVE", "1")
+    for answer, kept, said in (
+        ("n", 1, "Cancelled: nothing was changed."),
+        ("y", 0, "Removed note 1 about Doreen Ashworth"),
+    ):
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            pipe.send_text(answer + "\r")
+            result = run("note", "remove", "1")
+        assert len(notes(db_path)) == kept
+        assert result.exit_code == (1 if kept else 0)
+        assert said in result.stdout + result.stderr
