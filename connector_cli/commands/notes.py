@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from connector_cli.commands._options import DateOpt, EpisodeOpt, JsonOpt, Person, emit
+from connector_cli.commands._options import (
+    DateOpt,
+    EpisodeOpt,
+    JsonOpt,
+    Person,
+    day_or_today,
+    emit,
+)
 
 note_app = typer.Typer(help="Case notes: add, correct or remove one.", no_args_is_help=True)
 
@@ -46,13 +53,13 @@ def add(
 ) -> None:
     """Write a dated case note about the person (never exported; found by `connector search`)."""
     from connector_cli import notes, pathway, session
-    from connector_cli.commands._options import day_or_today
     from connector_cli.models_diary import NoteIn
-
-    note = NoteIn(date=day_or_today(date, "note date"), text=_text_or_editor(text))
-    conn = session.open_db()
     from connector_cli.store import write
 
+    day = day_or_today(date, "note date")
+    conn = session.open_db()
+    pathway.episode_for(conn, person, episode)  # an unknown person: refused before the editor
+    note = NoteIn(date=day, text=_text_or_editor(text))
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
         note_id = notes.add_note(conn, episode_row, note)
@@ -75,8 +82,6 @@ def edit(note_id: NoteId, text: TextArg = None, date: DateOpt = None) -> None:
     if text is None and date is not None:
         text = current["text"]  # only the date changes
     new_text = _text_or_editor(text, current["text"])
-    from connector_cli.commands._options import day_or_today
-
     note = NoteIn(date=day_or_today(date, "note date") if date else current["date"], text=new_text)
     with write(conn):
         found = notes.edit_note(conn, note_id, note)
