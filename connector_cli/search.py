@@ -69,34 +69,32 @@ def search(conn: sqlite3.Connection, *, text: str, limit: int = 30) -> SearchRes
     words = words_of(text)
     if not words:
         raise UserError("Nothing to search for: give a word, a name or a phone number.")
-    people = _people(conn, text.strip(), words)
-    total, entries = sql.text_matches(conn, fts_query(words), max(0, limit - len(people)))
-    hits = people[:limit] + [_entry_hit(e) for e in entries]
-    return SearchResult(text.strip(), len(people) + total, hits)
+    people_total, people = _people(conn, text.strip(), limit)
+    total, entries = sql.text_matches(conn, fts_query(words), limit - len(people))
+    hits = people + [_entry_hit(e) for e in entries]
+    return SearchResult(text.strip(), people_total + total, hits)
 
 
-def _people(conn: sqlite3.Connection, wanted: str, words: list[str]) -> list[Hit]:
+def _people(conn: sqlite3.Connection, wanted: str, limit: int) -> tuple[int, list[Hit]]:
+    """(how many people match, the first `limit` of them): by name, area or phone."""
     digits = "".join(ch for ch in wanted if ch.isdigit() and ch.isascii())
-    phone_like = len(digits) >= 4 and not any(ch.isalpha() for ch in wanted)
+    digits = digits if len(digits) >= 4 and not any(ch.isalpha() for ch in wanted) else ""
     fragment = " ".join(wanted.split())
+    folded = fragment.casefold()
     if fragment.isascii():
         escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = sql.people_with(conn, like=f"%{escaped}%", digits=digits if phone_like else None)
-    else:
-        rows = sql.all_people_names(conn)
-    folded = fragment.casefold()
+        found = {"like": escaped, "digits": digits or None}
+        total = sql.count_people_with(conn, **found)
+        rows = sql.people_with(conn, **found, limit=limit)
+    else:  # SQLite's LIKE folds ASCII letters only: compare in Python
+        rows = [r for r in sql.all_people_names(conn) if _person_field(r, folded, digits)]
+        rows.sort(key=lambda r: (_name_rank(r["name"], folded), r["name"], r["id"]))
+        total, rows = len(rows), rows[:limit]
     hits = []
     for row in rows:
-        where = _person_field(row, folded, digits if phone_like else "")
-        if where:
-            hits.append((row, where))
-    hits.sort(key=lambda h: (_name_rank(h[0]["name"], folded), h[0]["name"], h[0]["id"]))
-    return [
-        Hit(row["id"], row["name"], where, None, row[_FIELD[where]] or "") for row, where in hits
-    ]
-
-
-_FIELD = {"name": "name", "phone": "phone", "area": "area", "postcode": "postcode"}
+        where = _person_field(row, folded, digits) or "name"
+        hits.append(Hit(row["id"], row["name"], where, None, row.get(where) or ""))
+    return total, hits
 
 
 def _person_field(row: dict, folded: str, digits: str) -> str | None:

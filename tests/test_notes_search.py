@@ -245,3 +245,13 @@ def test_note_remove_asks_first_at_a_terminal(db_path, monkeypatch):
         assert len(notes(db_path)) == kept
         assert result.exit_code == (1 if kept else 0)
         assert said in result.stdout + result.stderr
+
+
+def test_a_very_common_word_is_ranked_among_its_newest_entries(people, monkeypatch):
+    from connector_cli.store import search as store
+
+    monkeypatch.setattr(store, "RANK_AT_MOST", 2)  # 2,000 in use: a demo's "family" has 51,000
+    found = ok("search", "walk", "--json").json()
+    assert found["total"] == 5  # every match is counted
+    # the two highest index numbers: directory entry 1 (1 * 8 + 7) and gap 1 (1 * 8 + 6)
+    assert sorted(h["where"].split()[0] for h in found["hits"]) == ["directory", "gap"]
