@@ -255,3 +255,16 @@ def test_a_very_common_word_is_ranked_among_its_newest_entries(people, monkeypat
     assert found["total"] == 5  # every match is counted
     # the two highest index numbers: directory entry 1 (1 * 8 + 7) and gap 1 (1 * 8 + 6)
     assert sorted(h["where"].split()[0] for h in found["hits"]) == ["directory", "gap"]
+
+
+def test_an_upgraded_database_has_its_old_text_in_the_index(db_path):
+    """Opening a first-release database (tests/fixtures/v1.sqlite) indexes what it holds."""
+    import shutil
+    from pathlib import Path
+
+    db_path.parent.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "v1.sqlite", db_path)
+    found = ok("search", "choir", "--json").json()
+    where = sorted(h["where"].split()[0] for h in found["hits"])
+    assert where == ["contact", "directory", "goal", "what"]  # and a choir's entry
+    assert ok("search", "door-to-door", "--json").json()["hits"][0]["where"] == "gap 1"
