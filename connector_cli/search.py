@@ -72,7 +72,15 @@ def search(conn: sqlite3.Connection, *, text: str, limit: int = 30) -> SearchRes
     people_total, people = _people(conn, text.strip(), limit)
     total, entries = sql.text_matches(conn, fts_query(words), limit - len(people))
     hits = people + [_entry_hit(e) for e in entries]
-    return SearchResult(text.strip(), people_total + total, hits)
+    return SearchResult(_printable(text.strip()), people_total + total, hits)
+
+
+def _printable(text: str) -> str:
+    """The query as it may be echoed to a terminal: control characters (escape codes) shown
+    as '?', never obeyed."""
+    import unicodedata
+
+    return "".join("?" if unicodedata.category(ch) == "Cc" else ch for ch in text)
 
 
 def _people(conn: sqlite3.Connection, wanted: str, limit: int) -> tuple[int, list[Hit]]:

@@ -268,3 +268,8 @@ def test_an_upgraded_database_has_its_old_text_in_the_index(db_path):
     where = sorted(h["where"].split()[0] for h in found["hits"])
     assert where == ["contact", "directory", "goal", "what"]  # and a choir's entry
     assert ok("search", "door-to-door", "--json").json()["hits"][0]["where"] == "gap 1"
+
+
+def test_a_query_with_escape_codes_is_echoed_harmlessly(people):
+    out = ok("search", "walk\x1b[2J").stdout
+    assert "\x1b" not in out and out == "Nothing found for 'walk?[2J'.\n"
