@@ -212,3 +212,9 @@ def test_headers_as_spreadsheets_write_them(db_path, tmp_path):
     assert rows(db_path, "SELECT referral_date, no_triggers FROM episodes") == [
         {"referral_date": "2026-11-05", "no_triggers": 1}
     ]
+
+
+def test_two_bad_cells_the_column_named_is_the_one_the_message_is_about(db_path, tmp_path):
+    file = write_csv(tmp_path / "in.csv", [{"name": "Jo", "gender": "robot", "dob": "31/02/1950"}])
+    result = refused("import", "referrals", file)
+    assert result.stderr.startswith("Row 2, column dob: Invalid date of birth '31/02/1950'")

@@ -156,15 +156,18 @@ def _parse(row: int, cells: dict[str, str], columns: dict):
     return referral_in(referral_values(context.params))
 
 
-def _blame(row: int, cells: dict[str, str], columns: dict) -> str | None:
-    """The first column that is refused on its own (beside the name), if any."""
+def _blame(row: int, cells: dict[str, str], columns: dict, message: str) -> str | None:
+    """The first column refused on its own (beside the name) with the same message, if any;
+    none when the message is about two columns together (a date of birth and an age)."""
     from connector_cli.errors import UserError
 
     for column, value in cells.items():
         alone = {"name": cells.get("name") or "Someone", column: value}
         try:
             _parse(row, alone, columns)
-        except (UserError, ValueError):  # refused on its own: this cell is the bad one
+        except (UserError, ValueError) as error:
+            if isinstance(error, UserError) and str(error) != message:
+                continue
             return column
     return None
 
@@ -186,7 +189,7 @@ def parse_referrals(header: list[str], rows: list, columns: dict) -> list:
             message = _sentence(error)
             if message.startswith(f"Row {row}"):
                 raise UserError(message) from None
-            column = _blame(row, cells, columns)
+            column = _blame(row, cells, columns, message)
             where = f"Row {row}, column {column}" if column else f"Row {row}"
             raise UserError(f"{where}: {message}") from None
     return parsed
