@@ -27,11 +27,10 @@ def test_migrations_are_recorded_and_run_once(db_path):
 def test_migration_names_are_numbered_in_order():
     names = [fn.__name__ for fn in MIGRATIONS]
     assert names == sorted(names)
-    # numbers are reserved per piece of work, so there may be gaps; a second migration of the
-    # same number is mNNN_b_... after mNNN_a_...
-    numbers = [re.match(r"m\d{3}_(?:[a-z]_)?", name) for name in names]
-    assert all(numbers)
-    assert len({n.group() for n in numbers}) == len(names)
+    # Numbers are reserved per developer, so there may be gaps (m005-m008 land from other
+    # branches); a second migration of one number is mNNN_a_..., mNNN_b_...
+    assert all(re.match(r"m\d{3}_", name) for name in names)
+    assert len({re.match(r"m\d{3}_(?:[a-z]_)?", n).group() for n in names}) == len(names)
 
 
 def test_pragmas(db_path):
@@ -97,5 +96,6 @@ def test_migrations_so_far():
         "m002_directory_verification",
         "m003_secrets",
         "m004_gap_indexes",
+        "m009_numbers_never_reused",
         "m010_a_plans_notes_search",
     ]
