@@ -131,6 +131,9 @@ class CaseloadWarning:
     text: str
 
 
+UNPLANNED_DAYS = 14  # caseload flags a person with no contact this long and nothing arranged
+
+
 @dataclass(frozen=True)
 class OpenEpisode:
     person_id: int
@@ -146,6 +149,8 @@ class OpenEpisode:
     next_due: Due
     warnings: tuple[CaseloadWarning, ...]
     days_waiting: int  # since the last support contact, else since acceptance (or referral)
+    next_plan: str | None = None  # the earliest contact arranged and not yet done
+    unplanned: bool = False  # nothing arranged, and no contact for UNPLANNED_DAYS or more
 
 
 @dataclass(frozen=True)
@@ -258,6 +263,8 @@ def _open_episode(row: dict, taken: set, s: dict[str, int], today: date) -> Open
         next_due=_next_due(row, dues, s, today),
         warnings=_warnings(row, week, quiet, s),
         days_waiting=quiet,
+        next_plan=row["next_plan"],
+        unplanned=row["next_plan"] is None and quiet >= UNPLANNED_DAYS,
     )
 
 

@@ -33,6 +33,9 @@ COMMAND_MODULES = (
     "demo",
     "shell",
     "corrections",
+    "diary",
+    "notes",
+    "imports",
 )
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from connector_cli import codes, dates
 from connector_cli.settings import get_setting
+from connector_cli.store import diary as diary_sql
 from connector_cli.store import pathway as sql
 from connector_cli.store import people as people_sql
 
@@ -59,6 +60,8 @@ def episode_story(conn: sqlite3.Connection, episode_row: sqlite3.Row, today: dat
         signposts=_signposts(conn, episode_id),
         conversations=sql.conversations(conn, episode_id),
         corrections=corrections(conn, episode["person_id"], episode_id),
+        notes=diary_sql.notes_of(conn, episode_id),
+        plans=diary_sql.plans_of(conn, episode_id),
     )
     _add_measures(conn, episode, episode_row, today)
     return episode

@@ -117,3 +117,12 @@ def code(value, flag: str, code_list, question: str, *, can_ask: bool, what: str
         can_ask=can_ask,
         what=what,
     )
+
+
+def edit_text(initial: str = "") -> str:
+    """Free text in the person's own editor ($VISUAL or $EDITOR, else the system's default);
+    returns "" when they leave it empty or quit without saving."""
+    import click
+
+    text = click.edit(initial, extension=".txt", require_save=True)
+    return "" if text is None else text.strip()

@@ -243,14 +243,13 @@ def _goals(out, episode: dict) -> None:
 def _contacts(out, episode: dict, limit: int = 8) -> None:
     from rich.table import Table
 
-    contacts = episode["contacts"]
+    contacts = _with_notes(episode)
     if not contacts:
         out.print("[yellow]Contacts: none yet[/yellow] (connector visit log)")
         return
     shown = contacts[-limit:]
-    title = (
-        f"Contacts (last {len(shown)} of {len(contacts)})" if len(contacts) > limit else "Contacts"
-    )
+    noun = "Contacts and notes" if episode.get("notes") else "Contacts"
+    title = f"{noun} (last {len(shown)} of {len(contacts)})" if len(contacts) > limit else noun
     table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
     table.add_column("No.", justify="right", no_wrap=True)
     for column, width in (("Date", 10), ("Kind", 12), ("Min", 3)):
@@ -259,6 +258,9 @@ def _contacts(out, episode: dict, limit: int = 8) -> None:
     # Notes wrap rather than being cut: they are the connector's own record.
     table.add_column("Note", overflow="fold", ratio=1, min_width=12)
     for c in shown:
+        if "text" in c:  # a case note: its number is n1, n2... (`connector note edit 1`)
+            table.add_row(f"n{c['id']}", c["date"], "note", "", "", _e(c["text"]))
+            continue
         by = "volunteer" + (f" {c['volunteer']}" if c["volunteer"] else "")
         who = by if c["delivered_by"] == "volunteer" else ""
         where = (c["location"] or "") + (" +journey" if c["journey"] else "")
@@ -272,6 +274,24 @@ def _contacts(out, episode: dict, limit: int = 8) -> None:
             _e(note),
         )
     out.print(table)
+
+
+def _with_notes(episode: dict) -> list[dict]:
+    """Contacts and case notes in date order (a note after the contacts of its day)."""
+    entries = [*episode["contacts"], *episode.get("notes", ())]
+    return sorted(entries, key=lambda e: (e["date"], "text" in e, e["id"]))
+
+
+def _plans(out, episode: dict) -> None:
+    still = [p for p in episode.get("plans", ()) if p["contact_id"] is None]
+    if not still:
+        return
+    listed = []
+    for p in still:
+        when = " ".join(x for x in (p["date"], p["time"], p["kind"]) if x)
+        note = f" ({p['note']})" if p["note"] else ""
+        listed.append(_e(f"{when}{note} [plan {p['id']}]"))
+    out.print("[bold]Arranged:[/bold] " + "; ".join(listed))
 
 
 def _signposts(out, episode: dict) -> None:
@@ -342,6 +362,7 @@ def person_story(story: dict) -> None:
     _what_matters(out, episode)
     _goals(out, episode)
     _contacts(out, episode)
+    _plans(out, episode)
     _signposts(out, episode)
     _measures(out, episode)
     _corrections(out, episode)

@@ -20,6 +20,8 @@ _KINDS = {
     "measures": ("questionnaire", "questionnaires"),
     "measure_answers": ("questionnaire answer", "questionnaire answers"),
     "gap_links": ("link to a service gap", "links to service gaps"),
+    "notes": ("case note", "case notes"),
+    "plans": ("arranged contact", "arranged contacts"),
 }
 
 
@@ -341,6 +343,8 @@ def _episode_lines(number: int, e: dict) -> list[str]:
         ("What matters to you", _conversation_lines),
         ("Goals", _goal_lines),
         ("Contacts", _contact_lines),
+        ("Case notes", _note_lines),
+        ("Contacts arranged", _plan_lines),
         ("Signposting to other services", _signpost_lines),
         ("Questionnaires", _measure_lines),
     ):
@@ -403,6 +407,23 @@ def _contact_lines(e: dict) -> list[str]:
             bits.append("keeping in touch after support ended")
         note = f". Note: {c['note']}" if c["note"] else ""
         lines.append(f"- {c['date']}: {', '.join(bits)}{note}")
+    return lines
+
+
+def _note_lines(e: dict) -> list[str]:
+    return [f"- {n['date']}: {n['text']}" for n in e.get("notes", ())]
+
+
+def _plan_lines(e: dict) -> list[str]:
+    lines = []
+    for p in e.get("plans", ()):
+        bits = [p["date"] + (f" {p['time']}" if p["time"] else "")]
+        if p["kind"]:
+            bits.append(_label("CONTACT_KINDS", p["kind"]))
+        if p["note"]:
+            bits.append(p["note"])
+        bits.append("done" if p["contact_id"] else "still arranged")
+        lines.append(f"- {', '.join(bits)}")
     return lines
 
 

@@ -102,12 +102,18 @@ def log(
             help="Keeping in touch after the episode closed (not counted in figures).",
         ),
     ] = False,
+    plan: Annotated[
+        int | None,
+        typer.Option(
+            "--plan", metavar="ID", help="The arranged contact this was (default: the nearest)."
+        ),
+    ] = None,
     episode: EpisodeOpt = None,
     no_input: NoInputOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Log a contact with (or about) the person."""
-    from connector_cli import pathway, session
+    from connector_cli import diary, pathway, session
     from connector_cli.models import ContactIn
     from connector_cli.store import write
 
@@ -127,12 +133,21 @@ def log(
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
         contact_id = pathway.log_contact(conn, episode_row, contact)
+        settled = diary.settle_plan(
+            conn,
+            episode_row,
+            contact_id=contact_id,
+            contact_date=contact.date,
+            contact_kind=contact.kind,
+            plan_id=plan,
+        )
     length = f", {contact.minutes} min" if contact.minutes else ""
+    done = f" Plan {settled['id']} ({settled['date']}) done." if settled else ""
     emit(
         as_json,
         {"contact_id": contact_id},
         f"Logged {LOGGED[contact.kind]} {person_row['name']} on {contact.date}{length} "
-        f"(contact {contact_id}).",
+        f"(contact {contact_id}).{done}",
     )
 
 

@@ -64,7 +64,9 @@ def open_episodes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
                      ORDER BY r.date DESC, r.id DESC LIMIT 1) = 'achieved') AS goals_achieved,
             (SELECT count(*) FROM goals g WHERE g.episode_id = e.id AND g.dropped_date IS NULL
                 AND NOT EXISTS (SELECT 1 FROM goal_reviews r WHERE r.goal_id = g.id))
-                AS goals_unreviewed
+                AS goals_unreviewed,
+            (SELECT min(pl.date) FROM plans pl WHERE pl.episode_id = e.id
+                AND pl.contact_id IS NULL) AS next_plan
         FROM episodes e JOIN people p ON p.id = e.person_id
         WHERE {OPEN}
         ORDER BY e.id"""
