@@ -479,6 +479,8 @@ def person_record(conn: sqlite3.Connection, *, person_id: int) -> dict:
             conversation["answers"] = store.conversation_answers(conn, conversation["id"])
         for goal in episode["goals"]:
             goal["reviews"] = store.goal_reviews(conn, goal["id"])
+        for signpost in episode["signposts"]:
+            signpost["outcomes"] = store.signpost_outcomes(conn, signpost["id"])
         for measure in episode["measures"]:
             measure["answers"] = store.measure_answers(conn, measure["id"])
         episodes.append(episode)
