@@ -117,7 +117,9 @@ def _e(text: object) -> str:
     """User text, printed as typed: '[' in a name or note is not Rich markup."""
     from rich.markup import escape
 
-    return escape(str(text))
+    from connector_cli.clean import for_terminal
+
+    return escape(for_terminal(str(text)))
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:

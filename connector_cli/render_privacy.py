@@ -85,21 +85,30 @@ def backup_done(done, *, as_json: bool) -> None:
         return
     from connector_cli.privacy import key_counts
 
-    print(f"Backed up {counts_text(key_counts(done.tables))} ({_size(done.bytes)}) to {done.path}")
+    print(
+        f"Backed up {counts_text(key_counts(done.tables))} ({_size(done.bytes)}) to {_path(done.path)}"
+    )
     print("Checked: the copy passes SQLite's integrity check and every table's row count matches.")
     if done.pruned:
-        names = ", ".join(p.name for p in done.pruned)
+        names = ", ".join(_path(p.name) for p in done.pruned)
         print(
             f"Deleted {len(done.pruned)} older backup{'s' if len(done.pruned) != 1 else ''}: {names}"
         )
 
 
+def _path(path) -> str:
+    """A file name as typed, with any control or bidi character shown as '?'."""
+    from connector_cli.clean import for_terminal
+
+    return for_terminal(str(path))
+
+
 def restore_done(done) -> None:
     from connector_cli.privacy import key_counts
 
-    print(f"Restored {counts_text(key_counts(done.tables))} from {done.source}.")
+    print(f"Restored {counts_text(key_counts(done.tables))} from {_path(done.source)}.")
     if done.kept_aside:
-        print(f"The database as it was is kept at {done.kept_aside}")
+        print(f"The database as it was is kept at {_path(done.kept_aside)}")
     if done.pseudonym_key == "kept":
         print(
             "Export pseudonyms: the database's key was kept (the backup held another or none), "
@@ -123,8 +132,8 @@ def restore_done(done) -> None:
 
 def export_done(done, *, name: str, person_id: int) -> None:
     print(f"Everything held about {name} (#{person_id}): {counts_text(done.counts)}.")
-    print(f"  {done.markdown_path}  (readable: print it or hand it over)")
-    print(f"  {done.json_path}  (the same, machine-readable)")
+    print(f"  {_path(done.markdown_path)}  (readable: print it or hand it over)")
+    print(f"  {_path(done.json_path)}  (the same, machine-readable)")
     print("Only you can read these files. Hand them over securely, then delete your copies.")
 
 

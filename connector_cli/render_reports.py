@@ -370,7 +370,10 @@ def _count(n: int, one: str, many: str) -> str:
 def print_export(result, *, period, today: date) -> None:
     out = console()
     files = _count(len(result.files), "file", "files")
-    out.print(f"Wrote {files} to {result.folder}/:", highlight=False, markup=False)
+    from connector_cli.clean import for_terminal
+
+    folder = for_terminal(str(result.folder))
+    out.print(f"Wrote {files} to {folder}/:", highlight=False, markup=False)
     for f in result.files:
         if f.name.endswith(".json"):
             detail = "file list with SHA-256 and hidden-cell counts"
