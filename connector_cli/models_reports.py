@@ -46,3 +46,5 @@ class Published(Model):
     metrics: dict[str, int | float | str | None]
     breakdowns: dict[str, list[dict[str, int | float | str | None]]]
     suppressed: dict[str, int]  # table -> hidden cells
+    standard: bool = True  # a quarter or a year; False for a --from/--to span
+    left_out: list[str] = []  # metrics and tables not published for a --from/--to span
