@@ -250,7 +250,7 @@ S = lambda name: ("summary", name, "value")  # noqa: E731
 def equations(system: System, periods: list[str]) -> None:
     for p in periods:
         cells = system.published[p]
-        keys = lambda table: [k for k in cells if k[0] == table]  # noqa: E731
+        keys = lambda table, cells=cells: [k for k in cells if k[0] == table]  # noqa: E731
         sources = keys("referral_sources")
         system.add([(p, k) for k in sources], [(p, S("referrals_received"))])
         by_group = defaultdict(list)

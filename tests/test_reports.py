@@ -201,6 +201,8 @@ def second_baseline(episode_id: int, day: str, answers: tuple[int, int, int]) ->
 def seed_caseload() -> dict[str, int]:
     """Enter the caseload of the module docstring through the CLI; return episode ids."""
     ids = {}
+    for area in ("LS6", "Headingley"):  # the scheme's areas: a gap's area is one of them
+        ok("config", "areas", "add", area)
     # Ann: straddles Q2/Q3, two baselines, keep-in-touch contact after closure.
     ids["ann"] = refer(
         "Ann Archer",
