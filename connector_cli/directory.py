@@ -375,6 +375,7 @@ def read_csv(path: Path) -> list[EntryIn]:
     """Validate every row of a directory CSV; refuse with the row number of the first bad one.
 
     Row numbers are as a spreadsheet shows them: the header is row 1. Blank rows are skipped."""
+    from connector_cli.csvsafe import read_text_cell
     from connector_cli.models_directory import EntryIn, validate
 
     try:
@@ -398,7 +399,7 @@ def read_csv(path: Path) -> list[EntryIn]:
             raise UserError(
                 f"Row {number} of {path.name} has more cells than the header. Nothing was imported."
             )
-        values = dict(zip(header, cells, strict=False))
+        values = dict(zip(header, map(read_text_cell, cells), strict=False))
         values["when_text"] = values.pop("when", None)
         try:
             entries.append(validate(EntryIn, values))
