@@ -271,8 +271,8 @@ def _footnotes(published) -> list[str]:
     elif k > 1:
         small = "a count of 1" if k == 2 else f"a count from 1 to {k - 1}"
         notes = [
-            f"* hidden: {small}, a figure from fewer than {k} values, or one that",
-            "  would reveal a hidden figure (disclosure control).",
+            f"* hidden: who people are ({small}, or a count that would reveal one),",
+            f"  or an outcome group of fewer than {k} people. Activity is always exact.",
         ]
     else:
         notes = [f"Disclosure control is OFF (k = {k}): small numbers are shown. Do not share."]
@@ -299,7 +299,7 @@ def period_note(period, today: date) -> str | None:
     if today < date.fromisoformat(str(period.start)):
         return "The period has not started yet: there are no figures."
     if today <= date.fromisoformat(str(period.end)):
-        return f"The period has not ended yet: figures so far (as recorded on {today.isoformat()})."
+        return f"The period has not ended yet: figures so far (up to {today.isoformat()})."
     return None
 
 
