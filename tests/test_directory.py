@@ -752,7 +752,7 @@ def test_csv_round_trip_gives_the_same_entries(db_path, tmp_path):
 
 
 def test_export_escapes_formulas_and_control_characters(db_path, tmp_path):
-    add("--name", "=HYPERLINK(\"http://x\")", "--category", "other", "--offers", "+1\tcall\rnow")
+    add("--name", '=HYPERLINK("http://x")', "--category", "other", "--offers", "+1\tcall\rnow")
     add("--name", "@SUM(A1)", "--category", "other", "--suits", "-people")
     exported = tmp_path / "d.csv"
     ok("directory", "export", "--out", str(exported))

@@ -398,3 +398,55 @@ def test_export_writes_nothing_to_the_database_but_the_audit_and_key(caseload, t
     export(tmp_path / "n")
     assert rows(db_path, "SELECT count(*) AS n FROM episodes")[0]["n"] == before
     assert rows(db_path, "SELECT count(*) AS n FROM secrets")[0]["n"] == 0  # only with --records
+
+
+def _files_but_generated_at(folder: Path) -> dict[str, object]:
+    found = {}
+    for path in sorted(folder.iterdir()):
+        if path.name == "manifest.json":
+            manifest = json.loads(path.read_text())
+            manifest.pop("generated_at")
+            found[path.name] = manifest
+        else:
+            found[path.name] = path.read_bytes()
+    return found
+
+
+def test_a_closed_quarter_re_exported_after_later_work_gives_identical_files(caseload, tmp_path):  # noqa: F811
+    """A period is a period: a decision, contact, closure, measure or referral dated after
+    the quarter never changes its figures or its record rows."""
+    export(tmp_path / "first", "--records")
+    ok("referral", "accept", "Finn", "--date", "2026-10-05")  # pending on 30 Sep
+    ok("visit", "log", "Lou", "--date", "2026-10-10", "--kind", "telephone", "--minutes", "10")
+    ok("close", "Lou", "--reason", "planned", "--date", "2026-11-01")
+    ok("ucla", "score", "3", "3", "3", "--person", "Lou", "--stage", "end", "--date", "2026-11-01")
+    ok("new-referral", "--name", "Nia New", "--referral-date", "2026-10-15", "--no-input")
+    export(tmp_path / "again", "--records")
+    assert _files_but_generated_at(tmp_path / "first") == _files_but_generated_at(
+        tmp_path / "again"
+    )
+    # ...while the quarter the later work is dated in does see it.
+    q4 = ok("report", "--quarter", "2026Q4", "--suppress-below", "0", "--json").json()
+    assert q4["metrics"]["referrals_received"] >= 1
+
+
+def test_a_failed_export_leaves_the_folder_as_it_was(caseload, tmp_path, monkeypatch):  # noqa: F811
+    """Issue 19.4: the files are built aside and moved into place only when all of them,
+    manifest included, are written; a failure leaves the old export whole."""
+    out = tmp_path / "q3"
+    export(out, "--records", "--suppress-below", "0")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = Path.write_text
+
+    def full_disk(self, *args, **kwargs):
+        if self.name == "manifest.json":
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    refused("export", "--quarter", "2026Q3", "--out", str(out), "--force", contains="No space")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(tmp_path.glob(".q3*"))  # nothing half-built left behind
+    monkeypatch.undo()
+    ok("export", "--quarter", "2026Q3", "--out", str(tmp_path / "new"))
+    assert (tmp_path / "new" / "manifest.json").exists()
