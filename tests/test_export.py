@@ -450,3 +450,19 @@ def test_a_failed_export_leaves_the_folder_as_it_was(caseload, tmp_path, monkeyp
     monkeypatch.undo()
     ok("export", "--quarter", "2026Q3", "--out", str(tmp_path / "new"))
     assert (tmp_path / "new" / "manifest.json").exists()
+
+
+def test_a_closure_with_no_reason_is_counted_in_closures_csv(caseload, tmp_path, db_path):  # noqa: F811
+    """Issue 19.4: older data can hold an accepted episode closed with no reason; it counts in
+    closed_other and in the `other,not-recorded` row, so the family adds up."""
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE episodes SET closure_reason = NULL WHERE id = ?", [caseload["kim"]])
+    conn.close()
+    export(tmp_path / "c", "--suppress-below", "0")
+    closures = read_csv(tmp_path / "c" / "closures.csv")
+    summary = {r["metric"]: r["value"] for r in read_csv(tmp_path / "c" / "summary.csv")}
+    assert {"group": "other", "reason": "not-recorded", "count": "1"} in closures
+    for group in ("planned", "early", "other"):
+        in_group = sum(int(r["count"]) for r in closures if r["group"] == group)
+        assert in_group == int(summary[f"closed_{group}"]), group
