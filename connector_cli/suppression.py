@@ -194,12 +194,19 @@ def quarter_hidden(figures: Figures, k: int) -> set[Key]:
         if 0 < row["count"] < k:
             hidden.add(key)
     _hide_source_groups(figures, hidden)
-    closed = figures.metrics["episodes_closed"].value
+    closed = figures.metrics["episodes_closed"].value or 0
     for n_key, members in outcome_groups(figures):
         n = values[n_key] or 0
-        if n < k and (n > 0 or (closed and n_key[1] != "followup_ucla_n")):
+        if outcome_hidden(n, k, cohort=n if n_key[1] == "followup_ucla_n" else closed):
             hidden.update(members)
     return hidden
+
+
+def outcome_hidden(n: int, k: int, *, cohort: int) -> bool:
+    """Whether one quarter's outcome group of n people is hidden: when n < k, unless its
+    cohort (episodes closed in the period) is empty, so that n = 0 is no news. A year's group is
+    hidden when this holds for any of its four quarters (`linked_hidden`)."""
+    return 0 < k and n < k and (n > 0 or cohort > 0)
 
 
 def _hide_source_groups(figures: Figures, hidden: set[Key]) -> None:

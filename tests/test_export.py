@@ -12,6 +12,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from connector_cli.export import cell
 from tests.conftest import ok, refused, rows
@@ -466,3 +468,16 @@ def test_a_closure_with_no_reason_is_counted_in_closures_csv(caseload, tmp_path,
     for group in ("planned", "early", "other"):
         in_group = sum(int(r["count"]) for r in closures if r["group"] == group)
         assert in_group == int(summary[f"closed_{group}"]), group
+
+
+@given(st.text())
+def test_any_text_becomes_a_spreadsheet_safe_cell(text):
+    from connector_cli.csvsafe import FORMULA_START, read_text_cell, text_cell
+
+    safe = text_cell(text)
+    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in safe)
+    if safe.startswith(FORMULA_START):
+        float(safe)  # only a plain number such as -3 may start with - or +
+    printable = text.isprintable() and "\u2028" not in text and "\u2029" not in text
+    if printable and not text.startswith("'"):  # a typed leading apostrophe is ambiguous
+        assert read_text_cell(safe) == text  # what directory import reads back
