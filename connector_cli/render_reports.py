@@ -276,6 +276,8 @@ def _footnotes(published) -> list[str]:
         ]
     else:
         notes = [f"Disclosure control is OFF (k = {k}): small numbers are shown. Do not share."]
+    if not published.standard and k > 1:
+        return notes + [f"{NO_DATA} no data in the period."]
     return notes + [
         f"{NO_DATA} no data in the period. Change = end − baseline.",
         "UCLA bands (3-5 not lonely, 6-9 lonely) are a statistical convention, not a",
@@ -323,6 +325,8 @@ def print_report(published, *, today: date) -> None:
     for index, (title, pairs) in enumerate(SECTIONS):
         if not any(name in published.metrics for name, _ in pairs):
             continue  # outcome sections of a --from/--to span
+        if "followup_ucla_n" not in published.metrics and title.startswith("Follow-up"):
+            title = "Data quality"
         parts += [Text(""), Text(title, style="bold"), _pairs_grid(published, pairs)]
         if index in after:
             parts.append(after[index](published))
@@ -387,13 +391,15 @@ def print_export(result, *, period, today: date) -> None:
     for name in result.removed:
         out.print(f"  removed the old {name} (this export has no records)", markup=False)
     if result.left_out:
+        import textwrap
+
         from connector_cli.suppression import LEFT_OUT_REASON
 
-        out.print(
-            "Activity figures only (summary.csv activity rows, signposts.csv). " + LEFT_OUT_REASON,
-            highlight=False,
-            markup=False,
+        text = (
+            "Activity figures only (summary.csv activity rows, signposts.csv). " + LEFT_OUT_REASON
         )
+        for line in textwrap.wrap(text, width=min(out.width, WIDTH)):
+            out.print(line, highlight=False, markup=False)
     if result.unprotected:
         out.print("Unprotected: the manifest says so.", style="yellow", markup=False)
     note = period_note(period, today)

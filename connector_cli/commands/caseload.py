@@ -56,7 +56,12 @@ def config(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @config_app.command("set")
 def config_set(
     key: KeyArg,
-    value: Annotated[str, typer.Argument(metavar="VALUE", help="A whole number, 1 or more.")],
+    value: Annotated[
+        str,
+        typer.Argument(
+            metavar="VALUE", help="A whole number, 1 or more (scheme-name, scheme-code: text)."
+        ),
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Change a setting, e.g. `connector config set support_weeks 16`, or name the scheme for
