@@ -27,9 +27,3 @@ def text_cell(text: str) -> str:
     cleaned = _CONTROL.sub(" ", text)
     return "'" + cleaned if risky else cleaned
 
-
-def read_text_cell(text: str) -> str:
-    """The text `text_cell` protected, back again: the apostrophe it added is dropped."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_START[:4]):
-        return text[1:]
-    return text

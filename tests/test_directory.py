@@ -752,18 +752,22 @@ def test_csv_round_trip_gives_the_same_entries(db_path, tmp_path):
 
 
 def test_export_escapes_formulas_and_control_characters(db_path, tmp_path):
-    add("--name", '=HYPERLINK("http://x")', "--category", "other", "--offers", "+1\tcall\rnow")
-    add("--name", "@SUM(A1)", "--category", "other", "--suits", "-people")
+    """Older data (typed before text was checked) can hold formulas and control characters:
+    every cell written is made safe (csvsafe.text_cell)."""
+    add("--name", "Placeholder", "--category", "other")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(
+            "UPDATE directory_entries SET name = '=HYPERLINK(\"http://x\")', "
+            "offers = '+1' || char(9) || 'call' || char(13) || 'now', suits = '-people', "
+            "area = '@SUM(A1)'"
+        )
+    conn.close()
     exported = tmp_path / "d.csv"
     ok("directory", "export", "--out", str(exported))
     text = exported.read_text()
     assert "'=HYPERLINK" in text and "'+1 call now" in text and "'@SUM" in text
     assert "'-people" in text and "\t" not in text and "\r" not in text
-    other = tmp_path / "other.db"
-    ok("--db", str(other), "directory", "import", str(exported))  # the apostrophe goes again
-    assert rows(other, "SELECT name FROM directory_entries ORDER BY id")[0] == {
-        "name": '=HYPERLINK("http://x")'
-    }
 
 
 def test_export_to_stdout_has_the_header_and_every_entry():
@@ -827,7 +831,7 @@ def test_import_reads_a_spreadsheet_file_with_bom_and_blank_rows(db_path, tmp_pa
             "name,category\nA,nhs/community,surplus\n",
             "Row 2 of bad.csv has more cells than the header",
         ),
-        ("name,category,colour\nA,nhs/community,red\n", "Unknown column 'colour'"),
+        ("name,category,colour\nA,nhs/community,red\n", "an unknown column"),
         ("name,category,name\nA,nhs/community,B\n", "The column 'name' appears twice"),
         ("name,offers\nA,lunch\n", "no 'category' column"),
         ("name,category\n", "has no entries to import"),
