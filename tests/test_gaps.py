@@ -449,3 +449,10 @@ def test_report_shows_gaps_section(db_path):
     assert "*" in hidden.splitlines()[2]  # a count of 1 is suppressed at k=5
     empty = ok("report", "--quarter", "2026Q1").stdout
     assert "No unmet needs recorded in the period." in empty
+
+
+def test_gap_edit_area_is_one_of_the_schemes_areas(db_path):
+    gap_id = gap("nhs/community", "full", "2026-08-01", "Docks")
+    refused("gap", "edit", str(gap_id), "--area", "Dokcs", contains="Did you mean 'Docks'?")
+    ok("gap", "edit", str(gap_id), "--area", "riverside")
+    assert rows(db_path, "SELECT area FROM gaps") == [{"area": "Riverside"}]
