@@ -26,4 +26,3 @@ def text_cell(text: str) -> str:
     risky = text.startswith(FORMULA_START) and not _is_number(text)
     cleaned = _CONTROL.sub(" ", text)
     return "'" + cleaned if risky else cleaned
-
