@@ -378,7 +378,7 @@ def test_signposts_without_outcome_after_4_weeks(db_path):
          "connector signpost outcome 1 OUTCOME"),
     ]  # fmt: skip
     assert hints("signpost-outcome-missing") == [
-        "OUTCOME: attended, still-attending, did-not-attend or not-known."
+        "OUTCOME: attended, still-attending, did-not-attend, stopped-attending or not-known."
     ]
 
 

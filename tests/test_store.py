@@ -95,5 +95,6 @@ def test_migrations_so_far():
         "m002_directory_verification",
         "m003_secrets",
         "m004_gap_indexes",
+        "m005_corrections",
         "m009_numbers_never_reused",
     ]
