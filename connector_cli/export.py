@@ -122,6 +122,9 @@ def move_into_place(built: Path, folder: Path) -> list[str]:
         return []
     names = sorted(p.name for p in built.iterdir())
     names.sort(key=lambda name: name == MANIFEST_FILE)
+    for name in [*names, RECORDS_FILE]:
+        if (folder / name).is_symlink():  # never replace (nor follow) a link: it could be anything
+            raise UserError(f"{folder / name} is a symbolic link; nothing was written.")
     removed = []
     try:
         if RECORDS_FILE not in names and (folder / RECORDS_FILE).exists():
