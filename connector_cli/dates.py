@@ -200,6 +200,47 @@ def parse_quarter(text: str) -> Period:
     raise UserError(f"Invalid quarter '{shown}': {_QUARTER_HELP}.")
 
 
+_CALENDAR_YEAR = re.compile(r"(\d{4})", re.ASCII)
+_FINANCIAL_YEAR = re.compile(r"(\d{4})[-/](\d{2}|\d{4})", re.ASCII)
+_YEAR_HELP = "use 2026 for a calendar year or 2026-27 for a financial year (April to March)"
+
+
+def parse_year(text: str) -> Period:
+    """A calendar year (2026) or a UK financial year (2026-27 or 2026/27: 1 Apr to 31 Mar)."""
+    shown = text.strip()
+    compact = re.sub(r"\s+", "", shown)
+    try:
+        if m := _CALENDAR_YEAR.fullmatch(compact):
+            year = int(m[1])
+            return Period(date(year, 1, 1), date(year, 12, 31), str(year))
+        if m := _FINANCIAL_YEAR.fullmatch(compact):
+            year, second = int(m[1]), m[2]
+            expected = f"{(year + 1) % 100:02d}" if len(second) == 2 else str(year + 1)
+            if second != expected:
+                raise UserError(
+                    f"Invalid financial year '{shown}': the second year must follow the first, "
+                    f"e.g. {year}-{(year + 1) % 100:02d}."
+                )
+            label = f"{year}-{(year + 1) % 100:02d}"
+            return Period(date(year, 4, 1), date(year + 1, 3, 31), label)
+    except ValueError:  # a year beyond what dates can hold
+        pass
+    raise UserError(f"Invalid year '{shown}': {_YEAR_HELP}.")
+
+
+def quarters_of(period: Period) -> list[Period]:
+    """The four quarters of a standard year (calendar quarters, which are also the financial
+    quarters with other names); [] for a quarter or a --from/--to span."""
+    if not period.standard or period.days < 365:
+        return []
+    result, start = [], period.start
+    for _ in range(4):
+        first, last = _quarter_span(start.year, start.month)
+        result.append(Period(first, last, f"{first.year}Q{(first.month + 2) // 3}"))
+        start = last + timedelta(days=1)
+    return result
+
+
 def period_from_dates(start: date, end: date) -> Period:
     """A period from two dates, both included."""
     if start > end:

@@ -573,6 +573,11 @@ class Demo:
 
     def directory(self) -> None:
         from connector_cli import codes
+        from connector_cli.settings import add_area, areas
+
+        for area in AREAS:  # the scheme's areas: gaps are counted by them
+            if area.casefold() not in {known.casefold() for known in areas(self.conn)}:
+                add_area(self.conn, area)
 
         stamp = now()
         for i, (name, category) in enumerate(SIGNPOSTS):

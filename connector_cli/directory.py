@@ -344,9 +344,13 @@ def export_rows(conn: sqlite3.Connection) -> list[dict]:
 
 
 def write_csv(rows: list[dict], out: TextIO) -> None:
+    """The rows as CSV, every text cell made safe for a spreadsheet (csvsafe.text_cell)."""
+    from connector_cli.csvsafe import text_cell
+
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow({k: text_cell(v) if isinstance(v, str) else v for k, v in row.items()})
 
 
 def _header(fields: list[str] | None, name: str) -> list[str]:
@@ -445,8 +449,12 @@ def import_entries(conn: sqlite3.Connection, entries: list[EntryIn]) -> tuple[in
 
 def add_gap(conn: sqlite3.Connection, gap: GapIn, *, person: str | None = None) -> int:
     """Record an unmet need, optionally linked to a person (the link is never exported)."""
+    from connector_cli.settings import match_area
+
     values = gap.model_dump()
     values["date"] = gap.date.isoformat()
+    if gap.area is not None:  # one of the scheme's areas, spelt as configured
+        values["area"] = match_area(conn, gap.area)
     if person is not None:
         from connector_cli.store.people import resolve_person
 
@@ -472,6 +480,10 @@ def edit_gap(conn: sqlite3.Connection, gap_id: int, changes: dict) -> tuple[Gap,
     gap = validate(GapIn, {**stored, **changes})
     values = gap.model_dump()
     values["date"] = gap.date.isoformat()
+    if changes.get("area") is not None:  # a new area must be one of the scheme's areas
+        from connector_cli.settings import match_area
+
+        values["area"] = match_area(conn, changes["area"])
     changed = [key for key, value in values.items() if value != row[key]]
     if changed:
         sql.update_gap(conn, gap_id, {key: values[key] for key in changed})

@@ -67,6 +67,7 @@ EPISODE_COLUMNS = (
     "swemwbs_baseline",
     "swemwbs_end",
     *ONS4_COLUMNS,
+    "scheme_code",  # last, so the columns before it keep their places
 )
 RECORDS_FILE = "episodes.csv"
 MANIFEST_FILE = "manifest.json"
@@ -87,6 +88,8 @@ class ExportResult:
     folder: Path
     files: list[WrittenFile] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # a --from/--to span: not published
+    unprotected: bool = False
 
 
 def default_folder(period: Period) -> Path:
@@ -94,7 +97,8 @@ def default_folder(period: Period) -> Path:
 
 
 def prepare_folder(folder: Path, *, force: bool) -> None:
-    """Refuse an existing non-empty folder unless forced; create a missing one."""
+    """Refuse an existing non-empty folder unless forced (the export is built elsewhere and
+    moved into place by `move_into_place`), and a symbolic link."""
     if folder.is_symlink():
         raise UserError(f"{folder} is a symbolic link; give the folder's real name.")
     if folder.exists() and not folder.is_dir():
@@ -104,28 +108,60 @@ def prepare_folder(folder: Path, *, force: bool) -> None:
             f"The folder {folder} already exists and is not empty; add --force to overwrite "
             "its files, or choose another folder with --out."
         )
+
+
+def move_into_place(built: Path, folder: Path) -> list[str]:
+    """Put the complete export folder `built` where it belongs: a rename when `folder` does not
+    exist yet; otherwise (--force) each file replaces its namesake, the manifest last, and an
+    old episodes.csv this export did not write is deleted (never leave record-level data
+    behind). Returns the names removed. Every file rule of the export lives here."""
+    import os
+    import shutil
+
+    if not folder.exists():
+        try:
+            os.replace(built, folder)
+        except OSError as error:
+            raise UserError(f"Cannot create the folder {folder}: {error.strerror}.") from None
+        return []
+    names = sorted(p.name for p in built.iterdir())
+    names.sort(key=lambda name: name == MANIFEST_FILE)
+    for name in [*names, RECORDS_FILE]:
+        if (folder / name).is_symlink():  # never replace (nor follow) a link: it could be anything
+            raise UserError(f"{folder / name} is a symbolic link; nothing was written.")
+    removed = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if RECORDS_FILE not in names and (folder / RECORDS_FILE).exists():
+            (folder / RECORDS_FILE).unlink()
+            removed.append(RECORDS_FILE)
+        for name in names:
+            os.replace(built / name, folder / name)
+    except OSError as error:
+        raise UserError(f"Cannot write into {folder}: {error.strerror}.") from None
+    shutil.rmtree(built, ignore_errors=True)
+    return removed
+
+
+def _building_folder(folder: Path) -> Path:
+    """A new private folder beside `folder` (same file system, so moving it is a rename)."""
+    import tempfile
+
+    parent = folder.parent if str(folder.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=parent))
     except OSError as error:
         raise UserError(f"Cannot create the folder {folder}: {error.strerror}.") from None
 
 
 # --- Cell formatting ---------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
 
 def cell(value: object, places: int | None = None) -> str:
     """A CSV cell: `.` decimals with `places` digits for a fraction, empty for None, and text
-    that a spreadsheet would run as a formula prefixed with an apostrophe."""
+    made safe for a spreadsheet (csvsafe.text_cell)."""
+    from connector_cli.csvsafe import text_cell
+
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -134,10 +170,7 @@ def cell(value: object, places: int | None = None) -> str:
         return f"{value:.{places}f}"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    text = str(value)
-    if text.startswith(_FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
+    return text_cell(str(value))
 
 
 def summary_rows(published) -> Iterator[list[str]]:
@@ -145,6 +178,8 @@ def summary_rows(published) -> Iterator[list[str]]:
 
     places = {"stat": 2, "pct": 1}
     for metric in METRICS:
+        if metric.name not in published.metrics:
+            continue  # not published for a --from/--to span
         value = published.metrics[metric.name]
         yield [metric.name, cell(value, places.get(metric.kind)), metric.description]
 
@@ -187,11 +222,13 @@ def _triggers(row: sqlite3.Row) -> str:
     return "none" if row["triggers_answered"] or row["no_triggers"] else "none-recorded"
 
 
-def episode_rows(cursor: sqlite3.Cursor, key: bytes) -> Iterator[list[str]]:
+def episode_rows(cursor: sqlite3.Cursor, key: bytes, scheme_code: str) -> Iterator[list[str]]:
     """episodes.csv rows from the store's cursor, one at a time."""
+    computed = ("triggers", "scheme_code")
     for row in cursor:
-        values = {column: row[column] for column in EPISODE_COLUMNS[1:] if column != "triggers"}
+        values = {column: row[column] for column in EPISODE_COLUMNS[1:] if column not in computed}
         values["triggers"] = _triggers(row)
+        values["scheme_code"] = scheme_code
         yield [pseudonym(key, row["id"])] + [
             cell(values[c], 2 if c.startswith("swemwbs") else None) for c in EPISODE_COLUMNS[1:]
         ]
@@ -208,31 +245,44 @@ def write_export(
     force: bool = False,
     xlsx: bool = False,
 ) -> ExportResult:
-    """Write the export files into `folder` and audit it. One write transaction: the files are
-    one consistent snapshot, and the pseudonym key is created at most once."""
+    """Write the export files and audit it. The files are built in a new folder beside `folder`
+    and moved into place only once all of them, manifest included, are complete. One write
+    transaction: the files are one consistent snapshot, and the pseudonym key is created at
+    most once."""
+    import shutil
+
     from connector_cli.store import write
     from connector_cli.store.audit import record
 
     prepare_folder(folder, force=force)
-    with write(conn):
-        result = _write_files(conn, period, folder, suppress_below, records, excel, xlsx)
-        names = [f.name for f in result.files]
-        record(conn, "export", period=period.label, files=names, records=records)
+    built = _building_folder(folder)
+    try:
+        with write(conn):
+            result = _write_files(conn, period, built, suppress_below, records, excel, xlsx)
+            names = [f.name for f in result.files]
+            record(conn, "export", period=period.label, files=names, records=records)
+            result.removed = move_into_place(built, folder)
+    finally:
+        shutil.rmtree(built, ignore_errors=True)
+    result.folder = folder
     return result
 
 
 def _write_files(conn, period, folder, k, records, excel, xlsx=False) -> ExportResult:
-    from connector_cli.reports import build_figures
+    from connector_cli import settings
+    from connector_cli.reports import published_figures
     from connector_cli.store import reports as store
-    from connector_cli.suppression import publish
 
-    published = publish(build_figures(conn, period=period), k)
-    result = ExportResult(folder=folder)
+    published = published_figures(conn, period=period, k=k)
+    scheme = settings.scheme(conn)
+    result = ExportResult(folder=folder, left_out=published.left_out, unprotected=k == 0)
     header = ("metric", "value", "description")
     result.files.append(
         _aggregate(folder, "summary", header, summary_rows(published), published, excel)
     )
     for table, columns in BREAKDOWN_COLUMNS.items():
+        if table not in published.breakdowns:
+            continue  # not published for a --from/--to span
         rows = ([cell(row[c]) for c in columns] for row in published.breakdowns[table])
         result.files.append(_aggregate(folder, table, columns, rows, published, excel))
     if published.outcomes is not None:  # standard periods only
@@ -240,20 +290,18 @@ def _write_files(conn, period, folder, k, records, excel, xlsx=False) -> ExportR
 
         rows = csv_rows(published.outcomes)
         result.files.append(_aggregate(folder, "outcomes", COLUMNS, rows, published, excel))
-    stale = folder / RECORDS_FILE
     if records:
         key = store.pseudonym_key(conn)
         cursor = store.episode_records(
             conn, {"s": period.start.isoformat(), "e": period.end.isoformat()}
         )
-        count = write_csv(stale, EPISODE_COLUMNS, episode_rows(cursor, key), excel=excel)
-        result.files.append(WrittenFile(RECORDS_FILE, count, _sha256(stale), record_level=True))
-    elif stale.exists():  # an earlier --records export: never leave record-level data behind
-        stale.unlink()
-        result.removed.append(RECORDS_FILE)
+        path = folder / RECORDS_FILE
+        rows = episode_rows(cursor, key, scheme.get("code") or "")
+        count = write_csv(path, EPISODE_COLUMNS, rows, excel=excel)
+        result.files.append(WrittenFile(RECORDS_FILE, count, _sha256(path), record_level=True))
     if xlsx:
         result.files.append(_workbook(conn, folder, period, k, result.files))
-    manifest = _manifest(period, k, result.files)
+    manifest = _manifest(period, k, result, scheme)
     path = folder / MANIFEST_FILE
     from connector_cli import files
 
@@ -263,19 +311,28 @@ def _write_files(conn, period, folder, k, records, excel, xlsx=False) -> ExportR
     return result
 
 
-def _manifest(period: Period, k: int, files: list[WrittenFile]) -> dict:
+def _manifest(period: Period, k: int, result: ExportResult, scheme: dict) -> dict:
+    from connector_cli.dates import today
     from connector_cli.store import now
+    from connector_cli.suppression import LEFT_OUT_REASON
 
-    return {
+    files = result.files
+    manifest = {
         "tool": "connector",
         "version": __version__,
         "period": {
             "label": period.label,
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
+            "standard": period.standard,
         },
+        "as_recorded_on": today().isoformat(),
+        "note": f"Figures as recorded on {today().isoformat()}; nothing dated after "
+        f"{period.end.isoformat()} is counted.",
         "generated_at": now(),
+        "scheme": {"name": scheme.get("name"), "code": scheme.get("code")},
         "suppress_below": k,
+        "protection": "unprotected" if k == 0 else "on",
         "files": [
             {
                 "name": f.name,
@@ -288,6 +345,9 @@ def _manifest(period: Period, k: int, files: list[WrittenFile]) -> dict:
         ],
         "suppressed_cells_total": sum(f.suppressed_cells for f in files),
     }
+    if result.left_out:
+        manifest["left_out"] = {"figures": result.left_out, "why": LEFT_OUT_REASON}
+    return manifest
 
 
 def _aggregate(folder: Path, table: str, header, rows, published, excel: bool) -> WrittenFile:
@@ -314,10 +374,8 @@ def _workbook(conn, folder: Path, period: Period, k: int, files: list[WrittenFil
 
 def scheme_title(conn) -> str | None:
     """The scheme's name and code as configured (`config set scheme-name|scheme-code`)."""
-    stored = dict(
-        conn.execute(
-            "SELECT key, value FROM settings WHERE key IN ('scheme-name', 'scheme-code')"
-        ).fetchall()
-    )
-    name, code = stored.get("scheme-name"), stored.get("scheme-code")
+    from connector_cli import settings
+
+    found = settings.scheme(conn)
+    name, code = found["name"], found["code"]
     return " ".join(part for part in (name, f"({code})" if code else None) if part) or None

@@ -60,3 +60,5 @@ class Published(Model):
     suppressed: dict[str, int]  # table -> hidden cells
     outcomes: list[dict] | None = None  # outcomes.csv rows as shown; None: not published
     outcome_warnings: list[str] = []
+    standard: bool = True  # a quarter or a year; False for a --from/--to span
+    left_out: list[str] = []  # metrics and tables not published for a --from/--to span

@@ -346,13 +346,15 @@ def _number(value: Decimal | Fraction | None, places: int) -> float | None:
     return None if value is None else float(stats.rounded(value, places))
 
 
-def publish_outcomes(rows: list[Outcome], k: int) -> list[dict]:
+def publish_outcomes(
+    rows: list[Outcome], k: int, *, also_hidden: set[tuple[str, str]] = frozenset()
+) -> list[dict]:
     """Rows as they may be shown: when k > 0 and n < k, n, value and limits are `*`. Means and
     their limits have 2 decimals, percentages and theirs 1 (half away from zero); a value is
     blank when n = 0, a mean's limits when n < 2."""
     shown = []
     for row in rows:
-        hidden = k > 0 and row.n < k
+        hidden = k > 0 and (row.n < k or (row.measure, row.group) in also_hidden)
         low, high = row.ci if row.ci else (None, None)
         shown.append(
             {

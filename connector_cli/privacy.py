@@ -621,11 +621,20 @@ def retention_due(conn: sqlite3.Connection, *, older_than: int, today: date) -> 
     return due
 
 
-def erase_episodes(conn: sqlite3.Connection, *, episodes: list[dict], older_than: int) -> Erasure:
-    """Erase these episodes, and each person left with no episode at all, the secure way."""
-    episode_ids = [e["episode_id"] for e in episodes]
+def erase_episodes(
+    conn: sqlite3.Connection, *, episodes: list[dict], older_than: int, today: date | None = None
+) -> Erasure:
+    """Erase these episodes, and each person left with no episode at all, the secure way. The
+    episodes still due are read again inside the write transaction that deletes them: one
+    reopened or edited since the list was shown is kept."""
+    from connector_cli.dates import today as today_
+
+    cutoff = retention_cutoff(today or today_(), older_than).isoformat()
     conn.execute("PRAGMA secure_delete = ON")
     with write(conn):
+        still_due = {row["episode_id"] for row in store.closed_episodes_before(conn, cutoff)}
+        episodes = [e for e in episodes if e["episode_id"] in still_due]
+        episode_ids = [e["episode_id"] for e in episodes]
         counts = {"people": 0, **store.episode_counts(conn, episode_ids), "gap_links": 0}
         store.delete_episodes(conn, episode_ids)
         for person_id in store.people_without_episodes(conn, {e["person_id"] for e in episodes}):

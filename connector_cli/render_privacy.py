@@ -308,9 +308,17 @@ def _person_lines(person: dict) -> list[str]:
         "Email": person["email"],
         "Agreed to share information with other services": _yes_no(person["consent_to_share"]),
         "Risks noted": risks,
-        "Record created": person["created_at"][:10],
+        "Record created": _local_date(person["created_at"]),
     }
     return ["## About you", "", *(_line(k, v) for k, v in facts.items()), ""]
+
+
+def _local_date(at: str) -> str:
+    """A stored UTC timestamp as the local date a person knows it by (00:30 BST on 16 July is
+    23:30 UTC on the 15th: the person made the record on the 16th)."""
+    from connector_cli.privacy import local_time
+
+    return local_time(at)[:10]
 
 
 def _episode_facts(e: dict) -> dict[str, object]:

@@ -156,7 +156,9 @@ def _pairs_grid(published, pairs):
     grid = Table.grid(padding=(0, 2))
     for justify in ("left", "right", "left", "right"):
         grid.add_column(justify=justify, no_wrap=True)
-    cells = [(label, _metric_text(published, name)) for name, label in pairs]
+    cells = [
+        (label, _metric_text(published, name)) for name, label in pairs if name in published.metrics
+    ]
     for i in range(0, len(cells), 2):
         left = cells[i]
         right = cells[i + 1] if i + 1 < len(cells) else ("", "")
@@ -190,9 +192,13 @@ def _group_charts(published):
     both = Table.grid(padding=(0, 2))
     both.add_column()
     both.add_column()
+    signposts = [(row["group"], row["count"]) for row in published.breakdowns["signpost_groups"]]
+    if "source_groups" not in published.breakdowns:  # a --from/--to span: activity only
+        both.add_row(Text("  Signposts by group"))
+        both.add_row(_chart(signposts, GROUP_BAR_WIDTH))
+        return both
     both.add_row(Text("  Referrals by source group"), Text("Signposts by group"))
     sources = [(row["group"], row["count"]) for row in published.breakdowns["source_groups"]]
-    signposts = [(row["group"], row["count"]) for row in published.breakdowns["signpost_groups"]]
     room = WIDTH - 2 - _chart_width(sources) - _chart_width(signposts)
     bars = max(4, min(GROUP_BAR_WIDTH, room // 2))
     both.add_row(_chart(sources, bars), _chart(signposts, bars))
@@ -268,14 +274,22 @@ def _gaps(published):
 
 def _footnotes(published) -> list[str]:
     k = published.suppress_below
-    if k > 1:
+    if not published.standard and k > 1:
+        notes = [
+            "Activity figures only: characteristic and outcome figures are published for",
+            "  quarters and years (--quarter, --year), never for a --from/--to span, since",
+            "  two spans a day apart would give one person's details by subtraction.",
+        ]
+    elif k > 1:
         small = "a count of 1" if k == 2 else f"a count from 1 to {k - 1}"
         notes = [
-            f"* hidden: {small}, a figure from fewer than {k} values, or one that",
-            "  would reveal a hidden figure (disclosure control).",
+            f"* hidden: who people are ({small}, or a count that would reveal one),",
+            f"  or an outcome group of fewer than {k} people. Activity is always exact.",
         ]
     else:
         notes = [f"Disclosure control is OFF (k = {k}): small numbers are shown. Do not share."]
+    if not published.standard and k > 1:
+        return notes + [f"{NO_DATA} no data in the period."]
     return notes + [
         f"{NO_DATA} no data in the period. Change = end − baseline.",
         "UCLA bands (3-5 not lonely, 6-9 lonely) are a statistical convention, not a",
@@ -294,10 +308,11 @@ def period_title(period) -> str:
 
 
 def period_note(period, today: date) -> str | None:
-    """A note for a period that has not ended (or begun) by `today`, else None."""
+    """A note for a period that has not ended (or begun) by `today`, else None. On its last
+    day a period has not ended: more can still be recorded that day."""
     if today < date.fromisoformat(str(period.start)):
         return "The period has not started yet: there are no figures."
-    if today < date.fromisoformat(str(period.end)):
+    if today <= date.fromisoformat(str(period.end)):
         return f"The period has not ended yet: figures so far (up to {today.isoformat()})."
     return None
 
@@ -320,15 +335,20 @@ def print_report(published, *, today: date) -> None:
         5: _ons4_grid,
     }
     for index, (title, pairs) in enumerate(SECTIONS):
+        if not any(name in published.metrics for name, _ in pairs):
+            continue  # outcome sections of a --from/--to span
+        if "followup_ucla_n" not in published.metrics and title.startswith("Follow-up"):
+            title = "Data quality"
         parts += [Text(""), Text(title, style="bold"), _pairs_grid(published, pairs)]
         if index in after:
             parts.append(after[index](published))
     parts += outcome_section(published)
-    parts += [
-        Text(""),
-        Text("Gaps: unmet needs recorded in the period", style="bold"),
-        _gaps(published),
-    ]
+    if "gaps" in published.breakdowns:
+        parts += [
+            Text(""),
+            Text("Gaps: unmet needs recorded in the period", style="bold"),
+            _gaps(published),
+        ]
     parts.append(Text(""))
     parts += [Text(line, style="dim") for line in _footnotes(published)]
     out.print(Group(*parts))
@@ -341,14 +361,18 @@ def _outcomes_json(published) -> list[dict] | None:
     return [{k: v for k, v in row.items() if k != "count"} for row in published.outcomes]
 
 
-def report_json(published) -> str:
+def report_json(published, *, today: date) -> str:
     import json
 
     from connector_cli.report_metrics import SWEMWBS_MEANINGFUL_CHANGE
+    from connector_cli.suppression import LEFT_OUT_REASON
 
     data = {
         "period": published.period.model_dump(),
+        "as_recorded_on": today.isoformat(),
+        "standard_period": published.standard,
         "suppress_below": published.suppress_below,
+        "protection": "unprotected" if published.suppress_below == 0 else "on",
         "metrics": published.metrics,
         "breakdowns": published.breakdowns,
         "suppressed_cells": published.suppressed,
@@ -360,6 +384,11 @@ def report_json(published) -> str:
             "ucla_not_lonely": "3-5",
         },
     }
+    if published.left_out:
+        data["left_out"] = {"figures": published.left_out, "why": LEFT_OUT_REASON}
+    note = period_note(published.period, today)
+    if note:
+        data["note"] = note
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -386,10 +415,19 @@ def print_export(result, *, period, today: date) -> None:
         out.print(f"  {f.name:<22} {detail}", highlight=False, markup=False)
     for name in result.removed:
         out.print(f"  removed the old {name} (this export has no records)", markup=False)
-    if not period.standard:
-        from connector_cli.outcomes import NOT_STANDARD
+    if result.left_out:
+        import textwrap
 
-        out.print(f"outcomes.csv is left out. {NOT_STANDARD}", highlight=False, markup=False)
+        from connector_cli.suppression import LEFT_OUT_REASON
+
+        text = (
+            "Activity figures only: outcomes.csv is left out, and so are the files about who "
+            "people are. " + LEFT_OUT_REASON
+        )
+        for line in textwrap.wrap(text, width=min(out.width, WIDTH)):
+            out.print(line, highlight=False, markup=False)
+    if result.unprotected:
+        out.print("Unprotected: the manifest says so.", style="yellow", markup=False)
     note = period_note(period, today)
     if note:
         out.print(note, style="yellow", highlight=False, markup=False)

@@ -272,7 +272,9 @@ def _outcomes(report: dict, labels: dict[str, str]) -> str:
     metrics = report.get("metrics", {})
     rows = _outcome_rows(report)
     if not rows:
-        why = report.get("left_out") or "no outcome figures are published for this period"
+        why = (report.get("left_out") or {}).get("why") or (
+            "no outcome figures are published for this period"
+        )
         return f"<section><h2>Outcomes</h2><p>{_text(why)}</p></section>"
     warnings = "".join(
         f'<p class="warn">Warning: {escape(str(w))}</p>'
@@ -384,7 +386,7 @@ def render_html(
         f"{_text(period.get('start'))} to {_text(period.get('end'))}"
         f"{' · as recorded on ' + _text(report['as_recorded_on']) if report.get('as_recorded_on') else ''}"
     )
-    notes = "".join(f'<p class="note">{escape(str(n))}</p>' for n in report.get("notes", []))
+    notes = f'<p class="note">{escape(report["note"])}</p>' if report.get("note") else ""
     metrics = report.get("metrics", {})
     body = (
         f'<h1>{escape(title)}</h1><p class="meta">{meta}</p>{notes}'

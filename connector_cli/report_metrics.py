@@ -213,3 +213,19 @@ METRICS: tuple[MetricDef, ...] = (
 )
 
 METRIC_BY_NAME = {m.name: m for m in METRICS}
+
+# Outcome figures (reporting.md, disclosure control): each summary row whose name starts with a
+# prefix below belongs to that outcome group, whose n is the named count. Every other summary row
+# is an activity figure, always exact.
+OUTCOME_GROUPS: tuple[tuple[str, str], ...] = (
+    ("ucla_", "ucla_paired_n"),
+    ("swemwbs_", "swemwbs_paired_n"),
+    *((f"ons4_{item}_", f"ons4_{item}_paired_n") for item in ONS4_ITEMS),
+    ("followup_swemwbs_", "followup_swemwbs_n"),
+    ("followup_", "followup_ucla_n"),
+)
+
+
+def outcome_n(name: str) -> str | None:
+    """The n of the outcome group a summary row belongs to, or None for an activity figure."""
+    return next((n for prefix, n in OUTCOME_GROUPS if name.startswith(prefix)), None)

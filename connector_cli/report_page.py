@@ -18,12 +18,13 @@ def page_labels() -> dict[str, str]:
 
 
 def write_report_page(conn, published, path: Path, *, force: bool) -> Path:
+    from connector_cli.dates import today
     from connector_cli.export import scheme_title
     from connector_cli.render_reports import report_json
     from connector_cli.report_html import render_html
     from connector_cli.report_metrics import METRICS
 
-    report = json.loads(report_json(published))
+    report = json.loads(report_json(published, today=today()))
     descriptions = {m.name: m.description for m in METRICS}
     page = render_html(
         report, labels=page_labels(), scheme=scheme_title(conn), descriptions=descriptions

@@ -16,7 +16,6 @@ end one (ties by id); skipped administrations are never scores. Change is end âˆ
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable
 from decimal import Decimal
@@ -34,7 +33,7 @@ from connector_cli.report_metrics import (
 from connector_cli.store import reports as store
 
 if TYPE_CHECKING:
-    from connector_cli.models_reports import Completeness, Figure, Figures
+    from connector_cli.models_reports import Completeness, Figure, Figures, Published
 
 # The pydantic models (connector_cli.models_reports) are imported inside the functions that build
 # them: `connector check` uses the completeness figure from here and must not pay for pydantic.
@@ -396,11 +395,15 @@ def signpost_categories(conn: sqlite3.Connection, period: Period) -> list[dict]:
 
 
 def closure_reasons(conn: sqlite3.Connection, period: Period) -> list[dict]:
+    """`group,reason,count` for every closure reason, plus `other,not-recorded` (closed with no
+    reason, possible in older data), so each group adds up to its summary total."""
     counts = store.closure_reason_counts(conn, _params(period))
-    return [
+    rows = [
         {"group": c.group, "reason": c.slug, "count": counts.get(c.slug, 0)}
         for c in codes.CLOSURE_REASONS
     ]
+    missing = sum(counts.values()) - sum(row["count"] for row in rows)
+    return rows + [{"group": "other", "reason": NOT_RECORDED, "count": missing}]
 
 
 DEMOGRAPHIC_CODES = {
@@ -431,14 +434,20 @@ def demographics(conn: sqlite3.Connection, period: Period) -> list[dict]:
 
 
 def gaps(conn: sqlite3.Connection, period: Period) -> list[dict]:
-    """`category,area,reason,count`: unmet needs recorded in period (non-zero rows only; the
-    area is shortened to a postcode district when a full postcode was typed)."""
-    rows = _gap_rows(conn, period)
+    """`category,area,reason,count`: unmet needs recorded in period (non-zero rows only). The
+    area is one of the scheme's configured areas; anything else (none given, or free text
+    typed before areas were configured) is `not-recorded`, so no free text reaches a file."""
+    from connector_cli.settings import areas
+
+    known = {area.casefold(): area for area in areas(conn)}
     merged: dict[tuple, int] = {}
-    for category, area, reason, count in rows:
-        key = (category, area_for_export(area), reason)
+    for category, area, reason, count in _gap_rows(conn, period):
+        key = (category, known.get(" ".join((area or "").split()).casefold(), NOT_RECORDED), reason)
         merged[key] = merged.get(key, 0) + count
-    return [{"category": c, "area": a, "reason": r, "count": n} for (c, a, r), n in merged.items()]
+    return [
+        {"category": c, "area": a, "reason": r, "count": n}
+        for (c, a, r), n in sorted(merged.items())
+    ]
 
 
 def _gap_rows(conn: sqlite3.Connection, period: Period) -> list[tuple]:
@@ -448,13 +457,6 @@ def _gap_rows(conn: sqlite3.Connection, period: Period) -> list[tuple]:
         (r["category"], r["area"], r["reason"], r["count"])
         for r in gap_counts(conn, period.start.isoformat(), period.end.isoformat())
     ]
-
-
-def area_for_export(area: str | None) -> str:
-    """A locality as typed, but never a full postcode: 'LS6 3AB' becomes 'LS6'."""
-    text = " ".join((area or "").split())
-    full = re.fullmatch(r"([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})", text)
-    return full[1].upper() if full else text
 
 
 def _coded_counts(counts: dict, code_list, key: str, missing: str | None = NOT_RECORDED):
@@ -541,3 +543,15 @@ def build_figures(conn: sqlite3.Connection, *, period: Period) -> Figures:
         label=period.label, start=period.start.isoformat(), end=period.end.isoformat()
     )
     return Figures(period=info, metrics=metrics, breakdowns=breakdowns, outcomes=outcomes)
+
+
+def published_figures(conn: sqlite3.Connection, *, period: Period, k: int) -> Published:
+    """The figures of the period as they may be shown (suppression.py). A year is protected
+    together with its four quarters, each computed as its own report would be."""
+    from connector_cli.dates import quarters_of
+    from connector_cli.suppression import publish
+
+    with store.snapshot(conn):
+        figures = build_figures(conn, period=period)
+        quarters = [build_figures(conn, period=q) for q in quarters_of(period)] if k > 0 else []
+    return publish(figures, k, standard=period.standard, quarters=quarters)

@@ -48,7 +48,8 @@ def get_setting(conn: sqlite3.Connection, key: str) -> int:
 
 
 def all_settings(conn: sqlite3.Connection) -> dict[str, int]:
-    stored = {row[0]: int(row[1]) for row in conn.execute("SELECT key, value FROM settings")}
+    rows = conn.execute("SELECT key, value FROM settings").fetchall()
+    stored = {row[0]: int(row[1]) for row in rows if row[0] in DEFAULTS}
     return {key: stored.get(key, default) for key, (default, _) in DEFAULTS.items()}
 
 
@@ -71,3 +72,96 @@ def reset_setting(conn: sqlite3.Connection, key: str) -> None:
     if key not in DEFAULTS:
         raise UserError(f"Unknown setting '{key}'. Valid: {', '.join(DEFAULTS)}.")
     conn.execute("DELETE FROM settings WHERE key = ?", [key])
+
+
+# --- Text settings: the scheme's name and code, and its areas ---------------------------------
+# Kept in the same settings table: `scheme_name`, `scheme_code`, and one `area:<folded name>`
+# row per area (its value the name as typed).
+
+TEXT_SETTINGS = {"scheme-name": "scheme_name", "scheme-code": "scheme_code"}
+_AREA = "area:"
+MAX_TEXT = 80
+
+
+def _clean(text: str, what: str) -> str:
+    from connector_cli.errors import UserError
+
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise UserError(f"The {what} cannot be empty.")
+    if len(cleaned) > MAX_TEXT or not cleaned.isprintable():
+        raise UserError(f"The {what} must be plain text of at most {MAX_TEXT} characters.")
+    if cleaned[0] in "=+-@":
+        raise UserError(f"The {what} cannot start with {cleaned[0]} (a spreadsheet would run it).")
+    return cleaned
+
+
+def set_text(conn: sqlite3.Connection, name: str, value: str) -> str:
+    """`config set scheme-name|scheme-code VALUE`; returns the value stored."""
+    from connector_cli.errors import UserError
+
+    if name not in TEXT_SETTINGS:
+        raise UserError(f"Unknown setting '{name}'. Valid: {', '.join(TEXT_SETTINGS)}.")
+    cleaned = _clean(value, name.replace("-", " "))
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [TEXT_SETTINGS[name], cleaned],
+    )
+    return cleaned
+
+
+def scheme(conn: sqlite3.Connection) -> dict[str, str | None]:
+    """{"name": ..., "code": ...}; None where not configured."""
+    found = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'scheme_%'"))
+    return {"name": found.get("scheme_name"), "code": found.get("scheme_code")}
+
+
+def areas(conn: sqlite3.Connection) -> list[str]:
+    """The scheme's configured areas, in alphabetical order."""
+    rows = conn.execute("SELECT value FROM settings WHERE key LIKE 'area:%'").fetchall()
+    return sorted((row[0] for row in rows), key=str.casefold)
+
+
+def add_area(conn: sqlite3.Connection, name: str) -> str:
+    from connector_cli.errors import UserError
+
+    cleaned = _clean(name, "area")
+    if cleaned.casefold() == "not-recorded":
+        raise UserError("'not-recorded' is kept for gaps recorded without a known area.")
+    key = _AREA + cleaned.casefold()
+    if conn.execute("SELECT 1 FROM settings WHERE key = ?", [key]).fetchone():
+        raise UserError(f"The area '{cleaned}' is already configured.")
+    conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)", [key, cleaned])
+    return cleaned
+
+
+def remove_area(conn: sqlite3.Connection, name: str) -> str:
+    known = match_area(conn, name)
+    conn.execute("DELETE FROM settings WHERE key = ?", [_AREA + known.casefold()])
+    return known
+
+
+def match_area(conn: sqlite3.Connection, text: str) -> str:
+    """The configured area `text` names (case and spacing ignored), or a refusal that suggests
+    the nearest one."""
+    import difflib
+
+    from connector_cli.errors import UserError
+
+    known = areas(conn)
+    wanted = " ".join(text.split()).casefold()
+    for area in known:
+        if area.casefold() == wanted:
+            return area
+    if not known:
+        raise UserError(
+            "No areas are configured: add your scheme's areas first, e.g. "
+            '`connector config areas add "North"`.'
+        )
+    folded = {area.casefold(): area for area in known}
+    near = difflib.get_close_matches(wanted, list(folded), n=1, cutoff=0.0)
+    hint = f" Did you mean '{folded[near[0]]}'?" if near else ""
+    raise UserError(
+        f"'{' '.join(text.split())}' is not one of the scheme's areas ({', '.join(known)}).{hint}"
+    )

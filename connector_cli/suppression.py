@@ -1,59 +1,59 @@
 """Disclosure control: which figures may be shown, applied once to everything a report shows.
 
-Rules (reporting.md), with threshold k (default 5; k = 0 turns control off):
-1. Primary: a count from 1 to k-1 is shown as `*`; 0 stays 0.
-2. A mean, median or SD computed from 1 to k-1 values is `*` (from no values it is undefined:
-   shown empty, not `*`, since nothing is hidden).
-3. Cohort rule: any figure whose cohort count is hidden is `*` too, whatever its value (even 0).
-   Each summary metric names its cohort in `report_metrics.METRICS` (e.g. `ucla_mean_change` and
-   `ucla_improved` follow `ucla_paired_n`; `data_completeness_pct` and the `closed_median_*`
-   follow `episodes_closed`). In trigger_groups.csv, a row's `ucla_improved` and
-   `ucla_became_not_lonely` follow that row's `ucla_paired_n`.
-4. Secondary: a *group* is a set of cells tied by one published equation (parts + total). If
-   exactly one cell of a group (its total included) is hidden, the others and the total would
-   reveal it, so the smallest other non-zero visible part is hidden too (ties: the first in
-   file order; if no part qualifies, the total). Repeated, with rule 3, until nothing changes.
+reporting.md defines three kinds of figure, each protected as it needs (threshold k, default 5,
+2-20; k = 0 turns control off):
 
-The groups, file by file (`GROUPS` builds them):
-- referral_sources.csv: the source rows of one source group (e.g. the five `nhs-*` rows) —
-  their total is the group's count shown by `connector report` (source_groups) — and the source
-  groups together, whose total is `referrals_received` in summary.csv. The `not-recorded` row
-  (no source given) belongs to group `unknown`.
-- signposts.csv: the category rows of one signpost group (total: the group's count shown by
-  the report, signpost_groups), and the groups together (total: `signposts_total`).
-- closures.csv: the reason rows of one closure group (total: `closed_planned`, `closed_early`
-  or `closed_other` in summary.csv).
-- demographics.csv: the rows of one dimension (age_band, gender, ethnicity, living), each adding
-  up to `referrals_received`.
-- trigger_groups.csv: no groups. An episode can be in several trigger groups, so the rows
-  overlap and no published total equals a sum of cells; only rules 1-3 apply.
-- gaps.csv: no groups: no total of gaps is published anywhere; only rule 1 applies.
-- summary.csv: its four additive families are treated as groups too, because a hidden cell
-  there is otherwise one subtraction away: referrals by status (total `referrals_received`),
-  closed by group (`episodes_closed`), contacts by kind (`contacts_total`), and UCLA improved/
-  no change/worse (`ucla_paired_n`).
-- report only (ucla_bands): lonely/not lonely at baseline and at end each add up to
-  `ucla_paired_n`; baseline lonely is `ucla_lonely_at_baseline`; and
-  end lonely = baseline lonely - became not lonely + became lonely.
-`episodes.csv` (record level) is never suppressed. The number of hidden cells per file goes in
-the manifest.
+- **Activity** (what the service did: referral status counts, contacts, minutes, people
+  supported, closures and their medians, signposts, goals, completeness): always exact.
+- **Characteristic** (who the people are: referral sources and their group totals,
+  demographics, trigger groups' referral counts, closure reasons, gaps by area): a count from 1
+  to k-1 is `*`, 0 stays 0, with secondary suppression (below).
+- **Outcome** (how scores changed: the summary UCLA, SWEMWBS, ONS4 and follow-up rows, the UCLA
+  bands, each trigger group's outcome columns): each group is shown whole with its n when
+  n >= k; otherwise every figure of the group, n included, is `*`. A group whose cohort is empty
+  (no episode closed in the period) shows its n of 0: nothing is hidden there.
+
+Characteristic and outcome figures are published for standard periods only (quarters and
+years); a --from/--to span publishes activity figures alone (`left_out` says what and why),
+since two spans a day apart would otherwise give one person's details by subtraction.
+
+The method is linked cell suppression over the period hierarchy (as in tau-ARGUS's linked
+tables), built so that every period's figures depend only on that period's records:
+1. A quarter is protected on its own. Primary: 1..k-1 is hidden. Secondary, per *family* (the
+   cells of one published equation: the source rows, each demographic dimension and each
+   closure group add up to an exact activity total; trigger groups are bounded by it): a family
+   never has exactly one hidden cell. The partner is the smallest other non-zero cell, or a zero
+   one when there is none (a published zero is a published value: issue 19.2). Source rows also
+   span two source groups when any is hidden, and a source group's total is hidden when any of
+   its rows is. A family of one cell (`planned` closures) equals a published activity total and
+   is never hidden.
+2. A year (calendar or financial) hides exactly the cells hidden in any of its four quarters:
+   no more, since a cell the quarters show adds up to a known year value; no fewer, since a
+   year value minus the shown quarters would give the hidden quarter. Calendar and financial
+   quarters are the same dates, so they are protected alike.
+Why nothing hidden can be pinned: every hidden quarter cell has a hidden partner in its own
+family and quarter; moving one unit from one to the other (and the same in both years that hold
+the quarter, whose cells are hidden too) keeps every published sum, every zero and every
+non-negative count as it is, so at least two values fit everything published.
+`tests/test_disclosure_solver.py` checks this with an integer solver over every standard period
+of several years of casework. `episodes.csv` (record level, on request) is never suppressed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from connector_cli.models_reports import Figures, Published
-from connector_cli.report_metrics import METRICS
+from connector_cli.report_metrics import METRICS, OUTCOME_GROUPS, outcome_n
 
 SUPPRESSED = "*"
 DEFAULT_K = 5
+MIN_K, MAX_K = 2, 20
 
 Key = tuple[str, str, str]  # (table, row id, column)
 
-# Columns of each breakdown table that hold counts, and how a row is named.
 ROW_ID = {
     "referral_sources": lambda r: r["source"],
     "source_groups": lambda r: r["group"],
@@ -73,18 +73,26 @@ COUNT_COLUMNS = {
     "trigger_groups": ("referrals", "ucla_paired_n", "ucla_improved", "ucla_became_not_lonely"),
     "ucla_bands": ("lonely", "not_lonely"),
 }
-SUMMARY_FAMILIES = (
-    ("referrals_received", ("accepted", "declined", "failed", "pending"), "referrals_"),
-    ("episodes_closed", ("planned", "early", "other"), "closed_"),
-    ("contacts_total", ("face_to_face", "telephone", "video", "message"), "contacts_"),
-    ("ucla_paired_n", ("improved", "no_change", "worse"), "ucla_"),
-    ("episodes_closed", ("face_to_face_only", "remote_only", "both_ways", "no_contact"), "closed_"),
+TRIGGER_OUTCOMES = ("ucla_paired_n", "ucla_improved", "ucla_became_not_lonely")
+ACTIVITY_TABLES = (
+    "signposts",
+    "signpost_groups",
+    "contact_locations",
+    "goal_domains",
+    "signpost_outcomes",
 )
-# Breakdown files whose rows add up to one published figure: (table, total).
-TOTALLED = (
-    ("contact_locations", ("summary", "contacts_face_to_face", "value")),
-    ("goal_domains", ("summary", "goals_set", "value")),
-    ("choice_reasons", ("closures", "choice", "count")),
+CHARACTERISTIC_TABLES = (
+    "referral_sources",
+    "source_groups",
+    "trigger_groups",
+    "closures",
+    "choice_reasons",
+    "demographics",
+    "gaps",
+)
+LEFT_OUT_REASON = (
+    "Characteristic and outcome figures are published for quarters and years only: two "
+    "--from/--to periods a day apart would give one person's details by subtraction."
 )
 
 
@@ -92,146 +100,162 @@ def metric_key(name: str) -> Key:
     return ("summary", name, "value")
 
 
-@dataclass
-class Cell:
-    value: int | float | None
-    kind: str = "count"  # count | stat | sum | pct
-    n: int | None = None
-    cohort: Key | None = None
-
-
 @dataclass(frozen=True)
-class Group:
-    parts: tuple[Key, ...]
-    total: Key | None = None
+class Family:
+    """Cells tied by one published equation (their sum is an exact activity total, or for
+    trigger groups bounded by one); `groups` names each cell's source group, where a second
+    level of totals is published."""
+
+    cells: tuple[Key, ...]
+    groups: dict[Key, str] = field(default_factory=dict)
 
 
-@dataclass
-class Disclosure:
-    """Cells, groups and the hidden set; `apply` runs the rules to a fixed point."""
-
-    k: int
-    cells: dict[Key, Cell] = field(default_factory=dict)
-    groups: list[Group] = field(default_factory=list)
-    hidden: set[Key] = field(default_factory=set)
-
-    def primary(self) -> None:
-        if self.k <= 0:
-            return
-        for key, cell in self.cells.items():
-            if cell.kind == "count" and cell.value and 0 < cell.value < self.k:
-                self.hidden.add(key)
-            if cell.kind == "stat" and cell.n and 0 < cell.n < self.k:
-                self.hidden.add(key)
-
-    def cohort_pass(self) -> bool:
-        changed = False
-        for key, cell in self.cells.items():
-            if key not in self.hidden and cell.cohort in self.hidden:
-                self.hidden.add(key)
-                changed = True
-        return changed
-
-    def secondary_pass(self) -> bool:
-        changed = False
-        for group in self.groups:
-            members = [*group.parts, *([group.total] if group.total else [])]
-            if sum(key in self.hidden for key in members) != 1:
-                continue
-            visible = [key for key in group.parts if key not in self.hidden and self._positive(key)]
-            if not visible and group.total and group.total not in self.hidden:
-                visible = [group.total] if self._positive(group.total) else []
-            if visible:
-                self.hidden.add(min(visible, key=lambda key: self.cells[key].value))
-                changed = True
-        return changed
-
-    def _positive(self, key: Key) -> bool:
-        value = self.cells[key].value
-        return bool(value) and value > 0
-
-    def apply(self) -> set[Key]:
-        if self.k <= 0:
-            return self.hidden
-        self.primary()
-        while self.cohort_pass() | self.secondary_pass():
-            pass
-        return self.hidden
+# --- The figures as cells ----------------------------------------------------------------------
 
 
-# --- Building the cells and groups from the figures --------------------------------------------
-
-
-def _cells(figures: Figures) -> dict[Key, Cell]:
-    cells: dict[Key, Cell] = {}
-    for definition in METRICS:
-        figure = figures.metrics[definition.name]
-        cohort = metric_key(definition.cohort) if definition.cohort else None
-        cells[metric_key(definition.name)] = Cell(figure.value, definition.kind, figure.n, cohort)
+def values_of(figures: Figures) -> dict[Key, int | float | None]:
+    """Every published cell's true value, summary metrics and breakdown counts alike."""
+    values: dict[Key, int | float | None] = {
+        metric_key(name): figure.value for name, figure in figures.metrics.items()
+    }
     for table, rows in figures.breakdowns.items():
         for row in rows:
-            row_id = ROW_ID[table](row)
             for column in COUNT_COLUMNS.get(table, ("count",)):
-                cohort = None
-                if table == "trigger_groups" and column in (
-                    "ucla_improved",
-                    "ucla_became_not_lonely",
-                ):
-                    cohort = (table, row_id, "ucla_paired_n")
-                if table == "ucla_bands":
-                    cohort = metric_key("ucla_paired_n")
-                cells[(table, row_id, column)] = Cell(row[column], cohort=cohort)
-    return cells
+                values[(table, ROW_ID[table](row), column)] = row[column]
+    return values
 
 
-def _rows_by(figures: Figures, table: str, group_column: str) -> dict[str, list[Key]]:
+def _rows(figures: Figures, table: str, by: str) -> dict[str, list[Key]]:
     grouped: dict[str, list[Key]] = {}
-    for row in figures.breakdowns[table]:
-        grouped.setdefault(row[group_column], []).append((table, ROW_ID[table](row), "count"))
+    for row in figures.breakdowns.get(table, []):
+        grouped.setdefault(row[by], []).append((table, ROW_ID[table](row), "count"))
     return grouped
 
 
-def _two_level(figures: Figures, rows: str, totals: str, grand_total: str) -> Iterator[Group]:
-    for group, parts in _rows_by(figures, rows, "group").items():
-        yield Group(tuple(parts), (totals, group, "count"))
-    tops = tuple((totals, row["group"], "count") for row in figures.breakdowns[totals])
-    yield Group(tops, metric_key(grand_total))
-
-
-def groups_for(figures: Figures) -> list[Group]:
-    """Every secondary-suppression group (see the module docstring)."""
-    result: list[Group] = []
-    for total, parts, prefix in SUMMARY_FAMILIES:
-        result.append(Group(tuple(metric_key(prefix + p) for p in parts), metric_key(total)))
-    result += _two_level(figures, "referral_sources", "source_groups", "referrals_received")
-    result += _two_level(figures, "signposts", "signpost_groups", "signposts_total")
-    for group, parts in _rows_by(figures, "closures", "group").items():
-        result.append(Group(tuple(parts), metric_key(f"closed_{group}")))
-    for table, total in TOTALLED:
-        parts = tuple((table, ROW_ID[table](row), "count") for row in figures.breakdowns[table])
-        result.append(Group(parts, total))
-    for parts in _rows_by(figures, "demographics", "dimension").values():
-        result.append(Group(tuple(parts), metric_key("referrals_received")))
-    bands = {
-        stage: {c: ("ucla_bands", stage, c) for c in ("lonely", "not_lonely")}
-        for stage in ("baseline", "end")
-    }
-    for stage in ("baseline", "end"):
-        result.append(
-            Group((bands[stage]["lonely"], bands[stage]["not_lonely"]), metric_key("ucla_paired_n"))
-        )
-    result.append(Group((bands["baseline"]["lonely"], metric_key("ucla_lonely_at_baseline"))))
+def families(figures: Figures) -> list[Family]:
+    """The characteristic families of one period (see the module docstring)."""
+    sources = [
+        ((("referral_sources", r["source"], "count")), r["group"])
+        for r in figures.breakdowns.get("referral_sources", [])
+    ]
+    result = [Family(tuple(k for k, _ in sources), dict(sources))]
+    result += [Family(tuple(keys)) for keys in _rows(figures, "demographics", "dimension").values()]
+    result += [Family(tuple(keys)) for keys in _rows(figures, "closures", "group").values()]
+    triggers = figures.breakdowns.get("trigger_groups", [])
+    result.append(Family(tuple(("trigger_groups", r["group"], "referrals") for r in triggers)))
+    choices = figures.breakdowns.get("choice_reasons", [])  # adds up to closures' `choice` row
     result.append(
-        Group(
-            (
-                bands["end"]["lonely"],
-                metric_key("ucla_became_not_lonely"),
-                bands["baseline"]["lonely"],
-                metric_key("ucla_became_lonely"),
-            )
-        )
+        Family(tuple(("choice_reasons", ROW_ID["choice_reasons"](r), "count") for r in choices))
     )
     return result
+
+
+def _hide_choice_reasons(figures: Figures, hidden: set[Key]) -> None:
+    """The sub-reasons add up to the `choice` closures row: when that row is hidden, so are they
+    all (their sum would give it away); when any of them is hidden, so is the row's family."""
+    keys = [
+        ("choice_reasons", ROW_ID["choice_reasons"](r), "count")
+        for r in figures.breakdowns.get("choice_reasons", [])
+    ]
+    if ("closures", "choice", "count") in hidden:
+        hidden.update(keys)
+
+
+def outcome_groups(figures: Figures) -> Iterator[tuple[Key, list[Key]]]:
+    """(n cell, every cell of the group) for each outcome group of one period."""
+    for _, n_name in OUTCOME_GROUPS:
+        members = [metric_key(m.name) for m in METRICS if outcome_n(m.name) == n_name]
+        if n_name == "ucla_paired_n":
+            members += [
+                ("ucla_bands", stage, c)
+                for stage in ("baseline", "end")
+                for c in COUNT_COLUMNS["ucla_bands"]
+            ]
+        yield metric_key(n_name), members
+    for row in figures.breakdowns.get("trigger_groups", []):
+        keys = [("trigger_groups", row["group"], c) for c in TRIGGER_OUTCOMES]
+        yield keys[0], keys
+
+
+# --- Protecting one quarter --------------------------------------------------------------------
+
+
+def _partner(family: Family, hidden: set[Key], values: dict, avoid_group: str | None) -> Key | None:
+    """The smallest non-zero shown cell of the family (outside `avoid_group`), else a zero."""
+    shown = [
+        key
+        for key in family.cells
+        if key not in hidden and (avoid_group is None or family.groups[key] != avoid_group)
+    ]
+    positive = [key for key in shown if values[key]]
+    if positive:
+        return min(positive, key=lambda key: values[key])
+    return shown[0] if shown else None
+
+
+def _protect_family(family: Family, hidden: set[Key], values: dict, k: int) -> None:
+    if len(family.cells) < 2:
+        return  # equals a published activity total: hiding it would hide nothing
+    for key in family.cells:
+        if 0 < (values[key] or 0) < k:
+            hidden.add(key)
+    mine = [key for key in family.cells if key in hidden]
+    if len(mine) == 1 and (partner := _partner(family, hidden, values, None)):
+        hidden.add(partner)
+        mine.append(partner)
+    if family.groups and mine and len({family.groups[key] for key in mine}) == 1:
+        partner = _partner(family, hidden, values, family.groups[mine[0]])
+        if partner:
+            hidden.add(partner)
+
+
+def quarter_hidden(figures: Figures, k: int) -> set[Key]:
+    """The cells a single period hides on its own (rules 1 of the module docstring)."""
+    values = values_of(figures)
+    hidden: set[Key] = set()
+    for family in families(figures):
+        _protect_family(family, hidden, values, k)
+    for row in figures.breakdowns.get("gaps", []):
+        key = ("gaps", ROW_ID["gaps"](row), "count")
+        if 0 < row["count"] < k:
+            hidden.add(key)
+    _hide_source_groups(figures, hidden)
+    _hide_choice_reasons(figures, hidden)
+    closed = figures.metrics["episodes_closed"].value or 0
+    for n_key, members in outcome_groups(figures):
+        n = values[n_key] or 0
+        if outcome_hidden(n, k, cohort=n if n_key[1].startswith("followup_") else closed):
+            hidden.update(members)
+    return hidden
+
+
+def outcome_hidden(n: int, k: int, *, cohort: int) -> bool:
+    """Whether one quarter's outcome group of n people is hidden: when n < k, unless its
+    cohort (episodes closed in the period) is empty, so that n = 0 is no news. A year's group is
+    hidden when this holds for any of its four quarters (`linked_hidden`)."""
+    return 0 < k and n < k and (n > 0 or cohort > 0)
+
+
+def _hide_source_groups(figures: Figures, hidden: set[Key]) -> None:
+    for group, keys in _rows(figures, "referral_sources", "group").items():
+        if any(key in hidden for key in keys):
+            hidden.add(("source_groups", group, "count"))
+
+
+def linked_hidden(figures: Figures, quarters: Iterable[Figures], k: int) -> set[Key]:
+    """A year hides what any of its quarters hides (rule 2), and an outcome group whose own n
+    is below k (which cannot happen when every quarter showed its group)."""
+    keys = set(values_of(figures))
+    hidden: set[Key] = set()
+    for quarter in quarters:
+        hidden |= quarter_hidden(quarter, k) & keys
+    _hide_source_groups(figures, hidden)
+    _hide_choice_reasons(figures, hidden)
+    values = values_of(figures)
+    for n_key, members in outcome_groups(figures):
+        if members[0] in hidden or n_key in hidden or 0 < (values[n_key] or 0) < k:
+            hidden.update(members)
+    return hidden
 
 
 # --- Publishing --------------------------------------------------------------------------------
@@ -244,53 +268,98 @@ def round_half_up(value: Decimal | int, places: int) -> float:
     return float(rounded(value, places))
 
 
-def _shown(cell: Cell, hidden: bool) -> int | float | str | None:
+def _shown(kind: str, value, hidden: bool) -> int | float | str | None:
     if hidden:
         return SUPPRESSED
-    if cell.value is None:
+    if value is None:
         return None
-    if cell.kind == "stat":
-        return round_half_up(cell.value, 2)
-    if cell.kind == "pct":
-        return round_half_up(cell.value, 1)
-    return int(cell.value)
+    if kind == "stat":
+        return round_half_up(value, 2)
+    if kind == "pct":
+        return round_half_up(value, 1)
+    return int(value)
 
 
-def publish(figures: Figures, k: int = DEFAULT_K) -> Published:
-    """Apply disclosure control with threshold k to the figures."""
-    disclosure = Disclosure(k=k, cells=_cells(figures), groups=groups_for(figures))
-    hidden = disclosure.apply()
-    cells = disclosure.cells
+def activity_only(figures: Figures) -> tuple[dict, dict, list[str]]:
+    """The metrics and tables a --from/--to span may publish, and the names left out."""
+    metrics = {m.name: m for m in METRICS if outcome_n(m.name) is None}
+    tables = [t for t in figures.breakdowns if t in ACTIVITY_TABLES]
+    left_out = [m.name for m in METRICS if m.name not in metrics]
+    left_out += [t for t in figures.breakdowns if t not in tables]
+    return metrics, {t: figures.breakdowns[t] for t in tables}, left_out
+
+
+def publish(
+    figures: Figures,
+    k: int = DEFAULT_K,
+    *,
+    standard: bool = True,
+    quarters: Iterable[Figures] | None = None,
+) -> Published:
+    """Apply disclosure control with threshold k. A year passes the figures of its quarters
+    (`quarters`), so that it hides what they hide; a --from/--to span passes standard=False."""
+    left_out: list[str] = []
+    definitions = {m.name: m for m in METRICS}
+    breakdowns_in = figures.breakdowns
+    if k <= 0:
+        hidden: set[Key] = set()
+    elif not standard:
+        definitions, breakdowns_in, left_out = activity_only(figures)
+        hidden = set()
+    elif quarters:
+        hidden = linked_hidden(figures, quarters, k)
+    else:
+        hidden = quarter_hidden(figures, k)
     metrics = {
-        m.name: _shown(cells[metric_key(m.name)], metric_key(m.name) in hidden) for m in METRICS
+        name: _shown(d.kind, figures.metrics[name].value, metric_key(name) in hidden)
+        for name, d in definitions.items()
     }
     breakdowns = {}
-    for table, rows in figures.breakdowns.items():
+    for table, rows in breakdowns_in.items():
         shown_rows = []
         for row in rows:
-            row_id = ROW_ID[table](row)
             shown = dict(row)
             for column in COUNT_COLUMNS.get(table, ("count",)):
-                key = (table, row_id, column)
-                shown[column] = _shown(cells[key], key in hidden)
+                key = (table, ROW_ID[table](row), column)
+                shown[column] = _shown("count", row[column], key in hidden)
             shown_rows.append(shown)
         breakdowns[table] = shown_rows
-    counts = {table: 0 for table in ("summary", *figures.breakdowns)}
+    counts = {table: 0 for table in ("summary", *breakdowns)}
     for table, _, _ in hidden:
-        counts[table] += 1
-    outcomes = None
-    if figures.outcomes is not None:  # outcome rows carry their own rule (outcomes.py)
-        from connector_cli.outcomes import publish_outcomes, warnings
-
-        outcomes = publish_outcomes(figures.outcomes, k)
-        # each hidden row hides four cells: n, value, ci_low, ci_high
+        if table in counts:
+            counts[table] += 1
+    outcomes = _outcomes(figures, k, standard, quarters)
+    if outcomes is not None:  # each hidden row hides four cells: n, value, ci_low, ci_high
         counts["outcomes"] = 4 * sum(row["n"] == SUPPRESSED for row in outcomes)
+    elif figures.outcomes is not None and not standard:
+        left_out.append("outcomes")
+    from connector_cli.outcomes import warnings
+
     return Published(
         period=figures.period,
         suppress_below=k,
         metrics=metrics,
         breakdowns=breakdowns,
         suppressed=counts,
+        standard=standard,
+        left_out=left_out,
         outcomes=outcomes,
         outcome_warnings=warnings(outcomes) if outcomes else [],
     )
+
+
+def _outcomes(figures: Figures, k: int, standard: bool, quarters) -> list[dict] | None:
+    """outcomes.csv's rows (outcomes.py: a row of fewer than k people is hidden whole), for a
+    standard period only. A year also hides every row one of its quarters hides, or the year
+    minus its shown quarters would give the hidden quarter's figures."""
+    if figures.outcomes is None or not standard:
+        return None
+    from connector_cli.outcomes import publish_outcomes
+
+    also: set[tuple[str, str]] = set()
+    if k > 0:
+        for quarter in quarters or ():
+            for row in quarter.outcomes or ():
+                if row.n < k:
+                    also.add((row.measure, row.group))
+    return publish_outcomes(figures.outcomes, k, also_hidden=also)

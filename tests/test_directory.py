@@ -742,11 +742,33 @@ def test_csv_round_trip_gives_the_same_entries(db_path, tmp_path):
     result = ok("--db", str(other), "directory", "import", str(exported))
     assert result.stdout == "Imported 5 entries from directory.csv.\n"
     query = f"SELECT id, {ENTRY_COLUMNS} FROM directory_entries ORDER BY id"
-    assert rows(other, query) == rows(db_path, query)
+    # A CSV cell carries no control character: the line break became a space.
+    expected = rows(db_path, query)
+    expected[4]["offers"] = "Line one line two"
+    assert rows(other, query) == expected
     # and exporting the colleague's copy gives the same file
     again = tmp_path / "again.csv"
     ok("--db", str(other), "directory", "export", "--out", str(again))
     assert again.read_bytes() == exported.read_bytes()
+
+
+def test_export_escapes_formulas_and_control_characters(db_path, tmp_path):
+    """Older data (typed before text was checked) can hold formulas and control characters:
+    every cell written is made safe (csvsafe.text_cell)."""
+    add("--name", "Placeholder", "--category", "other")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute(
+            "UPDATE directory_entries SET name = '=HYPERLINK(\"http://x\")', "
+            "offers = '+1' || char(9) || 'call' || char(13) || 'now', suits = '-people', "
+            "area = '@SUM(A1)'"
+        )
+    conn.close()
+    exported = tmp_path / "d.csv"
+    ok("directory", "export", "--out", str(exported))
+    text = exported.read_text()
+    assert "'=HYPERLINK" in text and "'+1 call now" in text and "'@SUM" in text
+    assert "'-people" in text and "\t" not in text and "\r" not in text
 
 
 def test_export_to_stdout_has_the_header_and_every_entry():

@@ -12,7 +12,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from connector_cli.errors import UserError
 from connector_cli.export import cell
 from tests.conftest import ok, refused, rows
 from tests.test_reports import (  # noqa: F401
@@ -51,7 +54,7 @@ EPISODE_HEADER = (
     "ucla_baseline,ucla_end,ucla_followup,swemwbs_baseline,swemwbs_end,"
     "ons4_life_satisfaction_baseline,ons4_life_satisfaction_end,ons4_worthwhile_baseline,"
     "ons4_worthwhile_end,ons4_happiness_baseline,ons4_happiness_end,ons4_anxiety_baseline,"
-    "ons4_anxiety_end"
+    "ons4_anxiety_end,scheme_code"
 )
 
 
@@ -72,12 +75,12 @@ def test_writes_every_file_with_exact_names_and_headers(caseload, tmp_path):  # 
         assert not text.startswith("\ufeff")
         assert text.splitlines()[0] == ",".join(header)
     assert f"Wrote 13 files to {out}/" in result.stdout
-    assert "summary.csv" in result.stdout and "46 hidden" in result.stdout
+    assert "summary.csv" in result.stdout and "19 hidden" in result.stdout
     assert "Warning" not in result.stderr  # no records, suppression on: nothing to warn about
     # Zero rows for every code.
     assert len(read_csv(out / "referral_sources.csv")) == 39
     assert len(read_csv(out / "signposts.csv")) == 44
-    assert len(read_csv(out / "closures.csv")) == 8
+    assert len(read_csv(out / "closures.csv")) == 9  # 8 reasons + not-recorded
     assert len(read_csv(out / "trigger_groups.csv")) == 8
     assert len(read_csv(out / "demographics.csv")) == 42
 
@@ -109,11 +112,11 @@ def test_summary_csv_holds_every_metric_in_order(caseload, tmp_path):  # noqa: F
 def test_breakdown_files_match_the_published_figures(caseload, tmp_path):  # noqa: F811
     export(tmp_path / "x", "--suppress-below", "2")
     sources = {r["source"]: r["count"] for r in read_csv(tmp_path / "x" / "referral_sources.csv")}
-    assert (sources["self"], sources["nhs-gp"], sources["nhs-mental-health"]) == ("2", "*", "*")
+    assert (sources["self"], sources["nhs-gp"], sources["nhs-mental-health"]) == ("2", "2", "*")
     assert sources["not-recorded"] == "0"
     closures = [list(r.values()) for r in read_csv(tmp_path / "x" / "closures.csv")]
     assert closures[:3] == [
-        ["planned", "planned", "*"],
+        ["planned", "planned", "2"],  # the only planned reason: equals closed_planned
         ["early", "choice", "*"],
         ["early", "need-intensified", "0"],
     ]
@@ -134,29 +137,39 @@ def test_manifest_lists_files_hashes_and_hidden_cells(caseload, tmp_path):  # no
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tool"] == "connector"
     assert manifest["version"]
-    assert manifest["period"] == {"label": "2026Q3", "start": "2026-07-01", "end": "2026-09-30"}
+    assert manifest["period"] == {
+        "label": "2026Q3",
+        "start": "2026-07-01",
+        "end": "2026-09-30",
+        "standard": True,
+    }
+    assert manifest["as_recorded_on"] == "2026-11-20"
+    assert manifest["protection"] == "on"
+    assert manifest["scheme"] == {"name": None, "code": None}
     assert manifest["suppress_below"] == 5
     assert manifest["generated_at"][:4] >= "2026"
     files = {f["name"]: f for f in manifest["files"]}
     assert set(files) == set(AGGREGATE_FILES)
     for name, entry in files.items():
         assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
-    # Hidden cells per file at k = 5 (worked out in test_suppression).
+    # Hidden cells per file at k = 5 (the rules: test_suppression). Summary: the SWEMWBS (4),
+    # ONS4 (4 x 3) and follow-up (3) groups; trigger groups: every row's outcome group (8 x 3,
+    # none has 5 paired) and 5 referral counts; signposts are activity: exact.
     assert {n: f["suppressed_cells"] for n, f in files.items()} == {
-        "summary.csv": 46,
+        "summary.csv": 19,
         "referral_sources.csv": 6,
-        "trigger_groups.csv": 20,
-        "signposts.csv": 5,
+        "trigger_groups.csv": 29,
+        "signposts.csv": 0,
         "closures.csv": 5,
         "demographics.csv": 25,
         "gaps.csv": 2,
         "contact_locations.csv": 0,
-        "goal_domains.csv": 4,
+        "goal_domains.csv": 0,  # activity: exact
         "signpost_outcomes.csv": 0,
-        "choice_reasons.csv": 1,
+        "choice_reasons.csv": 5,  # closures' `choice` row is hidden, so all its sub-reasons are
         "outcomes.csv": 296,
     }
-    assert manifest["suppressed_cells_total"] == 109 + 5 + 296
+    assert manifest["suppressed_cells_total"] == 19 + 6 + 29 + 5 + 25 + 2 + 5 + 296
 
 
 def test_excel_option_adds_a_byte_order_mark(caseload, tmp_path):  # noqa: F811
@@ -221,7 +234,7 @@ def test_records_are_pseudonymised_stable_and_warned_about(caseload, tmp_path, d
         "goals_achieved": "1",
         "ucla_baseline": "8",  # earliest of two baselines
         "ucla_end": "5",
-        "ucla_followup": "4",
+        "ucla_followup": "",  # dated 2026-11-15, after the period: not counted in it
         "swemwbs_baseline": "19.25",
         "swemwbs_end": "26.02",
         "ons4_life_satisfaction_baseline": "4",
@@ -232,6 +245,7 @@ def test_records_are_pseudonymised_stable_and_warned_about(caseload, tmp_path, d
         "ons4_happiness_end": "6",
         "ons4_anxiety_baseline": "7",
         "ons4_anxiety_end": "3",
+        "scheme_code": "",  # none configured
     }
     triggers = sorted(r["triggers"] for r in records)
     assert (
@@ -317,12 +331,10 @@ def test_a_quarter_with_no_data_exports_zeros(caseload, tmp_path):  # noqa: F811
 
 def test_export_summary_counts_rows_in_good_english(caseload, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.setenv("COLUMNS", "80")
-    # September: Kim's gap (09-01) is the only one.
-    result = ok("export", "--from", "2026-09-01", "--to", "2026-09-30", "--out",
-                str(tmp_path / "s"))  # fmt: skip
+    result = ok("export", "--quarter", "2026Q3", "--out", str(tmp_path / "s"))
     files = [line.split(None, 1) for line in result.stdout.splitlines() if line.startswith("  ")]
     listed = dict(files)
-    assert listed["gaps.csv"] == "1 row, 1 hidden"
+    assert listed["gaps.csv"] == "2 rows, 2 hidden"
     assert listed["trigger_groups.csv"].startswith("8 rows")
     zero = ok("export", "--quarter", "2025Q1", "--out", str(tmp_path / "z")).stdout
     assert "gaps.csv               0 rows" in zero
@@ -363,14 +375,34 @@ def test_cells_are_spreadsheet_safe():
     assert cell(6.0) == "6"
 
 
-def test_full_postcodes_never_reach_gaps_csv():
-    from connector_cli.reports import area_for_export
+def test_scheme_name_and_code_reach_the_manifest_and_every_record_row(caseload, tmp_path):  # noqa: F811
+    ok("config", "set", "scheme-name", "North Leeds Connect")
+    ok("config", "set", "scheme-code", "NLC-01")
+    refused("config", "set", "scheme-code", "=cmd()", contains="cannot start with =")
+    export(tmp_path / "s", "--records")
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    assert manifest["scheme"] == {"name": "North Leeds Connect", "code": "NLC-01"}
+    records = read_csv(tmp_path / "s" / "episodes.csv")
+    assert records and {r["scheme_code"] for r in records} == {"NLC-01"}
+    assert list(records[0])[-1] == "scheme_code"  # added last: the other columns keep places
+    assert "support_weeks" in ok("config", "--json").stdout  # the number settings still list
 
-    assert area_for_export("LS6 3AB") == "LS6"
-    assert area_for_export("ls63ab") == "LS6"
-    assert area_for_export("SW1A 1AA") == "SW1A"
-    assert area_for_export("Headingley") == "Headingley"
-    assert area_for_export("LS6") == "LS6"
+
+def test_every_text_cell_of_the_export_is_spreadsheet_safe(caseload, tmp_path, db_path):  # noqa: F811
+    conn = sqlite3.connect(db_path)
+    with conn:  # older data: a code-like field holding a formula and control characters
+        conn.execute("UPDATE episodes SET source = '=1+2' WHERE id = ?", [caseload["ann"]])
+        conn.execute("UPDATE people SET gender = '@x' || char(9) || 'y' || char(13)")
+    conn.close()
+    export(tmp_path / "e", "--records", "--suppress-below", "0")
+    for path in (tmp_path / "e").glob("*.csv"):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+            for value in row:
+                assert not value.startswith(("=", "+", "@", "\t", "\r")), (path.name, value)
+                assert not any(ord(ch) < 32 for ch in value), (path.name, value)
+    records = read_csv(tmp_path / "e" / "episodes.csv")
+    assert "'=1+2" in {r["source"] for r in records}
+    assert "'@x y " in {r["gender"] for r in records}
 
 
 def test_export_writes_nothing_to_the_database_but_the_audit_and_key(caseload, tmp_path, db_path):  # noqa: F811
@@ -380,3 +412,81 @@ def test_export_writes_nothing_to_the_database_but_the_audit_and_key(caseload, t
     export(tmp_path / "n")
     assert rows(db_path, "SELECT count(*) AS n FROM episodes")[0]["n"] == before
     assert rows(db_path, "SELECT count(*) AS n FROM secrets")[0]["n"] == 0  # only with --records
+
+
+def _files_but_generated_at(folder: Path) -> dict[str, object]:
+    found = {}
+    for path in sorted(folder.iterdir()):
+        if path.name == "manifest.json":
+            manifest = json.loads(path.read_text())
+            manifest.pop("generated_at")
+            found[path.name] = manifest
+        else:
+            found[path.name] = path.read_bytes()
+    return found
+
+
+def test_a_closed_quarter_re_exported_after_later_work_gives_identical_files(caseload, tmp_path):  # noqa: F811
+    """A period is a period: a decision, contact, closure, measure or referral dated after
+    the quarter never changes its figures or its record rows."""
+    export(tmp_path / "first", "--records")
+    ok("referral", "accept", "Finn", "--date", "2026-10-05")  # pending on 30 Sep
+    ok("visit", "log", "Lou", "--date", "2026-10-10", "--kind", "telephone", "--minutes", "10")
+    ok("close", "Lou", "--reason", "planned", "--date", "2026-11-01")
+    ok("ucla", "score", "3", "3", "3", "--person", "Lou", "--stage", "end", "--date", "2026-11-01")
+    ok("new-referral", "--name", "Nia New", "--referral-date", "2026-10-15", "--no-input")
+    export(tmp_path / "again", "--records")
+    assert _files_but_generated_at(tmp_path / "first") == _files_but_generated_at(
+        tmp_path / "again"
+    )
+    # ...while the quarter the later work is dated in does see it.
+    q4 = ok("report", "--quarter", "2026Q4", "--suppress-below", "0", "--json").json()
+    assert q4["metrics"]["referrals_received"] >= 1
+
+
+def test_a_failed_export_leaves_the_folder_as_it_was(caseload, tmp_path, monkeypatch):  # noqa: F811
+    """Issue 19.4: the files are built aside and moved into place only when all of them,
+    manifest included, are written; a failure leaves the old export whole."""
+    out = tmp_path / "q3"
+    export(out, "--records", "--suppress-below", "0")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    from connector_cli import files
+
+    def full_disk(path, *args, **kwargs):  # the manifest is the last file written
+        raise UserError(files.os_sentence(OSError(28, "No space left on device"), path))
+
+    monkeypatch.setattr(files, "write_text", full_disk)
+    refused("export", "--quarter", "2026Q3", "--out", str(out), "--force", contains="disk is full")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(tmp_path.glob(".q3*"))  # nothing half-built left behind
+    monkeypatch.undo()
+    ok("export", "--quarter", "2026Q3", "--out", str(tmp_path / "new"))
+    assert (tmp_path / "new" / "manifest.json").exists()
+
+
+def test_a_closure_with_no_reason_is_counted_in_closures_csv(caseload, tmp_path, db_path):  # noqa: F811
+    """Issue 19.4: older data can hold an accepted episode closed with no reason; it counts in
+    closed_other and in the `other,not-recorded` row, so the family adds up."""
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE episodes SET closure_reason = NULL WHERE id = ?", [caseload["kim"]])
+    conn.close()
+    export(tmp_path / "c", "--suppress-below", "0")
+    closures = read_csv(tmp_path / "c" / "closures.csv")
+    summary = {r["metric"]: r["value"] for r in read_csv(tmp_path / "c" / "summary.csv")}
+    assert {"group": "other", "reason": "not-recorded", "count": "1"} in closures
+    for group in ("planned", "early", "other"):
+        in_group = sum(int(r["count"]) for r in closures if r["group"] == group)
+        assert in_group == int(summary[f"closed_{group}"]), group
+
+
+@given(st.text())
+def test_any_text_becomes_a_spreadsheet_safe_cell(text):
+    from connector_cli.csvsafe import FORMULA_START, text_cell
+
+    safe = text_cell(text)
+    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in safe)
+    if safe.startswith(FORMULA_START):
+        float(safe)  # only a plain number such as -3 may start with - or +
+    if text.isprintable() and not text.startswith(FORMULA_START):
+        assert safe == text  # ordinary text is left as it was

@@ -203,6 +203,7 @@ def command_lines(draw, path, command):
 
 # Stored values hold markup and odd characters too, so every listing prints them.
 SEED = [
+    ["config", "areas", "add", "Riverside [/] Northside"],
     ["new-referral", "--name", "Ann [bold red]Smith[/]", "--referral-date", "2026-10-01"],
     ["new-referral", "--name", "Bob [/] Jones", "--referral-date", "2026-10-02"],
     ["referral", "accept", "1", "--date", "2026-10-03"],

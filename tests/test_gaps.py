@@ -16,6 +16,17 @@ from connector_cli.store import connect
 from connector_cli.store.directory import gap_counts
 
 ENTER, DOWN = "\r", "\x1b[B"
+AREAS = ("Northside", "Docks", "Riverside", "Chapel Allerton & Moortown")
+
+
+@pytest.fixture(autouse=True)
+def areas(db_path, request):
+    """The scheme's areas: a gap's --area must be one of them (not for the tests that show a
+    refused gap creates no database at all)."""
+    if "without_a_terminal" in request.node.name:
+        return
+    for area in AREAS:
+        ok("config", "areas", "add", area)
 
 
 def person(name: str) -> int:
@@ -377,6 +388,43 @@ def test_every_gap_command_has_help():
         assert ok("gap", command, "--help").stdout.strip()
 
 
+def test_an_area_outside_the_schemes_areas_is_refused_with_the_nearest(db_path):
+    before = snapshot(db_path)
+    args = ("gap", "add", "--category", "nhs/community", "--need", "x", "--reason", "full")
+    refused(*args, "--area", "Riversid", contains="Did you mean 'Riverside'?")
+    refused(*args, "--area", "=HYPERLINK(1)", contains="not one of the scheme's areas")
+    assert snapshot(db_path) == before
+    ok(*args, "--area", "  riverside ")  # case and spacing do not matter: stored as configured
+    assert rows(db_path, "SELECT area FROM gaps") == [{"area": "Riverside"}]
+
+
+def test_older_free_text_areas_never_reach_an_aggregate_file(db_path, tmp_path):
+    """Gaps typed before areas were configured (or in a removed area) are `not-recorded`."""
+    ok(
+        "gap",
+        "add",
+        "--category",
+        "nhs/community",
+        "--need",
+        "x",
+        "--reason",
+        "full",
+        "--area",
+        "Docks",
+        "--date",
+        "2026-08-01",
+    )
+    conn = connect(db_path)
+    with conn:
+        conn.execute("UPDATE gaps SET area = 'Flat 3, 12 Mill Lane (Mrs B)'")
+    conn.close()
+    ok("export", "--quarter", "2026Q3", "--suppress-below", "0", "--out", tmp_path / "x")
+    text = (tmp_path / "x" / "gaps.csv").read_text()
+    assert "Mill Lane" not in text and "nhs/community,not-recorded,full,1" in text
+    ok("config", "areas", "remove", "Docks")
+    assert "Docks" not in ok("config", "areas", "list").stdout
+
+
 def test_report_shows_gaps_section(db_path):
     ok(
         "gap",
@@ -401,3 +449,10 @@ def test_report_shows_gaps_section(db_path):
     assert "*" in hidden.splitlines()[2]  # a count of 1 is suppressed at k=5
     empty = ok("report", "--quarter", "2026Q1").stdout
     assert "No unmet needs recorded in the period." in empty
+
+
+def test_gap_edit_area_is_one_of_the_schemes_areas(db_path):
+    gap_id = gap("nhs/community", "full", "2026-08-01", "Docks")
+    refused("gap", "edit", str(gap_id), "--area", "Dokcs", contains="Did you mean 'Docks'?")
+    ok("gap", "edit", str(gap_id), "--area", "riverside")
+    assert rows(db_path, "SELECT area FROM gaps") == [{"area": "Riverside"}]

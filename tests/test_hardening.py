@@ -253,6 +253,9 @@ def test_a_foreign_database_with_a_migrations_table_is_refused_untouched(db_path
 
 
 def _gap(area: str = "Riverside [/] Northside") -> None:
+    for name in (area, "Northside"):  # a gap's area is one of the scheme's areas
+        if name not in ok("config", "areas", "list").stdout.splitlines():
+            ok("config", "areas", "add", name)
     ok(
         "gap",
         "add",

@@ -407,8 +407,8 @@ def test_recorded_figures_worked_out_by_hand(db_path, tmp_path):
     ok("export", "--quarter", "2026Q3", "--out", str(tmp_path / "x"))
     with (tmp_path / "x" / "contact_locations.csv").open(encoding="utf-8") as handle:
         assert next(csv.reader(handle)) == ["location", "count"]
-    # k = 5: the four ways of support add up to episodes_closed (4, hidden): each is hidden.
+    # k = 5: how support was given is an activity figure (reporting.md): exact, never hidden.
     safe = ok("report", "--quarter", "2026Q3", "--json").json()["metrics"]
     assert [safe[f"closed_{w}"] for w in ("face_to_face_only", "remote_only", "both_ways")] == [
-        "*"
+        1
     ] * 3

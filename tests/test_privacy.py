@@ -905,3 +905,50 @@ def test_restore_keeps_the_audit_log_and_warns_of_erasures_since(db_path):
     assert actions[-3:] == ["backup", "erasure", "restore"]  # what happened since stays on record
     assert "1 erasure(s) were made after this backup" in result.stderr
     assert [r["name"] for r in rows(db_path, "SELECT name FROM people")] == ["Margaret Zebedee"]
+
+
+def test_subject_access_record_created_is_the_local_date(db_path, tmp_path, monkeypatch):
+    """Issue 19.4: a record made at 00:30 in summer (23:30 UTC the day before) was created on
+    the local day."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    monkeypatch.chdir(tmp_path)
+    try:
+        pid = add_person(db_path, "Nora Night", episodes=[{"referral_date": "2026-07-16"}])
+        conn = sqlite3.connect(db_path)
+        with conn:
+            conn.execute(
+                "UPDATE people SET created_at = '2026-07-15T23:30:00+00:00' WHERE id = ?", [pid]
+            )
+        conn.close()
+        ok("person", "export", "Nora")
+        text = (tmp_path / f"person-{pid}-subject-access.md").read_text()
+        assert "2026-07-16" in text.split("Record created", 1)[1].splitlines()[0]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_retention_reads_and_erases_in_one_transaction(db_path):
+    """Issue 19.4: an episode reopened after the list was read is not erased with it."""
+    from connector_cli import privacy
+    from connector_cli.dates import today
+    from connector_cli.store import connect
+
+    people = _retention_caseload(db_path)
+    conn = connect(db_path)
+    due = privacy.retention_due(conn, older_than=6, today=today())
+    assert len(due) == 3
+    other = sqlite3.connect(db_path)
+    with other:  # meanwhile, in another window: Ada is referred again, her episode reopened
+        other.execute(
+            "UPDATE episodes SET closure_date = NULL, status = 'accepted' WHERE person_id = ?",
+            [people["ended-2019"]],
+        )
+    other.close()
+    done = privacy.erase_episodes(conn, episodes=due, older_than=6)
+    conn.close()
+    assert done.counts["episodes"] == 2
+    assert {r["name"] for r in rows(db_path, "SELECT name FROM people")} >= {"Ada Long"}

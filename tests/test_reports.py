@@ -201,6 +201,8 @@ def second_baseline(episode_id: int, day: str, answers: tuple[int, int, int]) ->
 def seed_caseload() -> dict[str, int]:
     """Enter the caseload of the module docstring through the CLI; return episode ids."""
     ids = {}
+    for area in ("LS6", "Headingley"):  # the scheme's areas: a gap's area is one of them
+        ok("config", "areas", "add", area)
     # Ann: straddles Q2/Q3, two baselines, keep-in-touch contact after closure.
     ids["ann"] = refer(
         "Ann Archer",
@@ -840,6 +842,7 @@ def test_breakdowns_for_a_calendar_quarter(caseload):
         ("early", "moved", 1),  # Eve
         ("early", "died", 0),
         ("other", "other", 1),  # Kim
+        ("other", "not-recorded", 0),  # closed with no reason (older data)
     ]
     demographics = {
         (r["dimension"], r["category"]): r["count"] for r in result["breakdowns"]["demographics"]
@@ -1065,13 +1068,13 @@ def test_an_empty_database_reports_zeros(db_path):
         (("--quarter", "2026-28Q1"), "second year must follow"),
         (("--quarter", "Q3 2026"), "Invalid quarter"),
         (("--quarter", "last quarter"), "Invalid quarter"),
-        (("--quarter", "2026Q3", "--from", "2026-07-01"), "not both"),
-        (("--from", "2026-07-01"), "--quarter 2026Q3, or both --from"),
-        (("--to", "2026-07-01"), "--quarter 2026Q3, or both --from"),
+        (("--quarter", "2026Q3", "--from", "2026-07-01"), "Give one period"),
+        (("--from", "2026-07-01"), "--year 2026-27, or both --from"),
+        (("--to", "2026-07-01"), "--year 2026-27, or both --from"),
         ((), "Say which period"),
         (("--from", "2026-09-30", "--to", "2026-07-01"), "after its end"),
         (("--from", "31/02/2026", "--to", "2026-07-01"), "Invalid --from date"),
-        (("--quarter", "2026Q3", "--suppress-below", "-1"), "0 or more"),
+        (("--quarter", "2026Q3", "--suppress-below", "-1"), "from 2 to 20"),
     ],
 )
 def test_unknown_or_malformed_periods_are_refused(args, message):
@@ -1086,19 +1089,15 @@ def test_default_threshold_hides_small_numbers_in_the_report(caseload):
     result = ok("report", "--quarter", "2026Q3", "--json").json()
     assert result["suppress_below"] == 5
     m = result["metrics"]
-    # 1-4 hidden, 0 shown, >=5 shown; means from 5 paired values shown.
-    assert (m["referrals_received"], m["referrals_accepted"], m["referrals_declined"]) == (
-        8,
-        5,
-        "*",
-    )
+    # Activity figures are exact, however small; outcome groups from 5 values are shown.
+    assert (m["referrals_received"], m["referrals_accepted"], m["referrals_declined"]) == (8, 5, 1)
     assert (m["ucla_paired_n"], m["ucla_mean_change"], m["ucla_sd_change"]) == (5, -1.2, 2.39)
     # swemwbs_paired_n = 4: hidden, and so is everything computed on that cohort.
     assert [m[k] for k in ("swemwbs_paired_n", "swemwbs_mean_change", "swemwbs_improved")] == [
         "*"
     ] * 3
-    assert m["data_completeness_pct"] == 93.7  # its cohort (7 closed) is shown
-    assert result["suppressed_cells"]["summary"] == 46
+    assert m["data_completeness_pct"] == 93.7  # activity: always exact
+    assert result["suppressed_cells"]["summary"] == 19  # SWEMWBS 4, ONS4 4 x 3, follow-up 3
 
 
 def test_report_text_fits_80_columns_with_footnotes_and_charts(caseload, monkeypatch):
@@ -1108,24 +1107,25 @@ def test_report_text_fits_80_columns_with_footnotes_and_charts(caseload, monkeyp
     assert max(len(line) for line in lines) <= 80
     assert len(lines) <= 130  # two screens and the outcome section with its 16 groups
     assert "Connector report 2026Q3: 2026-07-01 to 2026-09-30" in text
-    assert "* hidden: a count from 1 to 4" in text
+    assert "* hidden: who people are (a count from 1 to 4, or a count that" in text
+    assert "outcome group of fewer than 5 people. Activity is always exact." in text
     assert "statistical convention, not a" in text
     assert "rise of 3 or more metric points" in text
     assert "strict threshold" in text
-    assert "  Declined        *  Failed              *" in text
+    assert "  Declined        1  Failed              1" in text  # activity: exact
     assert "  self                *" in text  # hidden: no bar
+    assert "  Paired (baseline + end)  *  Mean change     *" in text  # SWEMWBS: 4 people
     text = ok("report", "--quarter", "2026Q3", "--suppress-below", "2").stdout
-    assert "* hidden: a count of 1, a figure from fewer than 2 values" in text
-    # Bar charts: nhs (3) is the longest source-group bar (12 blocks); self (2) is 8.
-    assert "  nhs                 3 ████████████ " in text
-    assert "  self                2 ████████" in text
-    assert "  third-sector        *  " in text  # hidden: no bar
+    assert "* hidden: who people are (a count of 1, or a count that" in text
+    # Bar charts: self (2) is the longest shown source-group bar (12 blocks); nhs (2 + 1)
+    # holds a hidden row, so its total is hidden too.
+    assert "  self                2 ████████████ " in text
+    assert "  nhs                 *  " in text  # hidden: no bar
     assert "  Received        8  Accepted            5" in text
     assert "Data completeness     93.7%" in text
-    # UCLA bands, paired: baseline 3 lonely of 5 = 14 of 24 dark blocks; end hidden (k=2:
-    # secondary suppression, see test_suppression), so no picture.
+    # UCLA bands, paired: baseline 3 lonely of 5 = 14 of 24 dark blocks; end 2 of 5 = 10.
     assert "  baseline " + "█" * 14 + "░" * 10 + "      3          2" in text
-    assert "  end      " + "·" * 24 + "      *          *" in text
+    assert "  end      " + "█" * 10 + "░" * 14 + "      2          3" in text
 
 
 def test_report_with_suppression_off_warns(caseload):
@@ -1186,7 +1186,7 @@ def test_big_counts_shorten_the_group_bars_to_stay_within_80_columns():
     assert lines[3].rstrip() == chart + "  " + chart
 
 
-def test_a_period_not_yet_over_says_the_figures_are_so_far(caseload, monkeypatch):
+def test_a_period_not_yet_over_says_the_figures_are_so_far(caseload, monkeypatch, tmp_path):
     monkeypatch.setenv("COLUMNS", "80")
     lines = ok("report", "--quarter", "2026Q4").stdout.splitlines()  # today is 2026-11-20
     assert lines[:2] == [
@@ -1196,10 +1196,14 @@ def test_a_period_not_yet_over_says_the_figures_are_so_far(caseload, monkeypatch
     ended = ok("report", "--from", "2026-10-01", "--to", "2026-11-19").stdout.splitlines()
     assert ended[1] == ""  # ended yesterday: no note
     today = ok("report", "--from", "2026-11-01", "--to", "2026-11-20").stdout.splitlines()
-    assert today[1] == ""  # ends today: figures are as complete as they can be today
+    # Ends today: more can still be recorded today (issue 19.3), on screen and after export.
+    assert today[1] == "The period has not ended yet: figures so far (up to 2026-11-20)."
+    exported = ok("export", "--from", "2026-11-01", "--to", "2026-11-20", "--out", tmp_path / "x")
+    exported = exported.stdout
+    assert "The period has not ended yet" in exported
     later = ok("report", "--quarter", "2027Q1").stdout.splitlines()
     assert later[1] == "The period has not started yet: there are no figures."
-    assert "not ended" not in ok("report", "--quarter", "2026Q4", "--json").stdout
+    assert ok("report", "--quarter", "2026Q4", "--json").json()["note"] == lines[1]
 
 
 def test_completeness_for_chosen_episodes_or_a_period(caseload, db_path):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from connector_cli.commands._options import JsonOpt
+from connector_cli.commands._options import JsonOpt, emit
 
 config_app = typer.Typer(
     help="The scheme's settings (support length, review week, warning thresholds): "
@@ -56,15 +56,28 @@ def config(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @config_app.command("set")
 def config_set(
     key: KeyArg,
-    value: Annotated[str, typer.Argument(metavar="VALUE", help="A whole number, 1 or more.")],
+    value: Annotated[
+        str,
+        typer.Argument(
+            metavar="VALUE", help="A whole number, 1 or more (scheme-name, scheme-code: text)."
+        ),
+    ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a setting, e.g. `connector config set support_weeks 16`."""
+    """Change a setting, e.g. `connector config set support_weeks 16`, or name the scheme for
+    exports: `config set scheme-name "North Leeds Connect"`, `config set scheme-code NLC`."""
     from connector_cli import caseload as domain
-    from connector_cli import render_caseload, session
+    from connector_cli import render_caseload, session, settings
     from connector_cli.store import write
+    from connector_cli.store.audit import record
 
     conn = session.open_db()
+    if key.strip().casefold() in settings.TEXT_SETTINGS:
+        with write(conn):
+            stored = settings.set_text(conn, key.strip().casefold(), value)
+            record(conn, "config-set", key=key.strip().casefold(), value=stored)
+        emit(as_json, {"key": key.strip().casefold(), "value": stored}, f"{key} = {stored}.")
+        return
     with write(conn):
         setting = domain.change_setting(conn, key=key, value=value)
     render_caseload.setting_changed(setting, as_json=as_json)
@@ -83,7 +96,61 @@ def config_reset(key: KeyArg, as_json: JsonOpt = False) -> None:
     render_caseload.setting_changed(setting, as_json=as_json)
 
 
+areas_app = typer.Typer(
+    help="The scheme's areas: a gap's --area must be one of them (gaps.csv never holds free text).",
+    invoke_without_command=True,
+)
+AreaArg = Annotated[str, typer.Argument(metavar="AREA", help="An area's name, e.g. North.")]
+
+
+@areas_app.callback()
+def areas(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the scheme's areas; `config areas add|remove AREA` changes them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    areas_list(as_json)
+
+
+@areas_app.command("list")
+def areas_list(as_json: JsonOpt = False) -> None:
+    """List the scheme's areas."""
+    from connector_cli import session, settings
+
+    found = settings.areas(session.open_db())
+    text = "\n".join(found) if found else "No areas configured: `connector config areas add AREA`."
+    emit(as_json, {"areas": found}, text)
+
+
+@areas_app.command("add")
+def areas_add(area: AreaArg, as_json: JsonOpt = False) -> None:
+    """Add an area (gaps are counted by area in reports)."""
+    from connector_cli import session, settings
+    from connector_cli.store import write
+    from connector_cli.store.audit import record
+
+    conn = session.open_db()
+    with write(conn):
+        added = settings.add_area(conn, area)
+        record(conn, "config-area-add", area=added)
+    emit(as_json, {"area": added}, f"Area '{added}' added.")
+
+
+@areas_app.command("remove")
+def areas_remove(area: AreaArg, as_json: JsonOpt = False) -> None:
+    """Remove an area (gaps already recorded in it are reported as not-recorded)."""
+    from connector_cli import session, settings
+    from connector_cli.store import write
+    from connector_cli.store.audit import record
+
+    conn = session.open_db()
+    with write(conn):
+        removed = settings.remove_area(conn, area)
+        record(conn, "config-area-remove", area=removed)
+    emit(as_json, {"area": removed}, f"Area '{removed}' removed.")
+
+
 def register(app: typer.Typer) -> None:
     app.command("caseload")(caseload)
     app.command("check")(check)
+    config_app.add_typer(areas_app, name="areas")
     app.add_typer(config_app, name="config")

@@ -8,7 +8,11 @@ from typing import Annotated
 import typer
 
 QUARTER_HELP = "Calendar quarter (2026Q3) or financial-year quarter (2026-27Q1)."
-K_HELP = "Hide counts from 1 to K-1 and figures from fewer than K values (0 turns this off)."
+YEAR_HELP = "Calendar year (2026) or financial year (2026-27, April to March)."
+K_HELP = (
+    "Disclosure control: hide characteristic counts from 1 to K-1 and outcomes from fewer "
+    "than K people (2-20; 0 turns protection off)."
+)
 
 
 def register(app) -> None:
@@ -16,16 +20,21 @@ def register(app) -> None:
     app.command("export")(export)
 
 
-def _period(quarter: str | None, start: str | None, end: str | None):
-    from connector_cli.dates import parse_date, parse_quarter, period_from_dates
+def _period(quarter: str | None, year: str | None, start: str | None, end: str | None):
+    from connector_cli.dates import parse_date, parse_quarter, parse_year, period_from_dates
     from connector_cli.errors import UserError
 
-    if quarter is not None and (start is not None or end is not None):
-        raise UserError("Give either --quarter or --from and --to, not both.")
+    given = [quarter is not None, year is not None, start is not None or end is not None]
+    if sum(given) > 1:
+        raise UserError("Give one period: --quarter, --year, or --from and --to.")
     if quarter is not None:
         return parse_quarter(quarter)
+    if year is not None:
+        return parse_year(year)
     if start is None or end is None:
-        raise UserError("Say which period: --quarter 2026Q3, or both --from DATE and --to DATE.")
+        raise UserError(
+            "Say which period: --quarter 2026Q3, --year 2026-27, or both --from DATE and --to DATE."
+        )
     return period_from_dates(
         parse_date(start, what="--from date"), parse_date(end, what="--to date")
     )
@@ -33,9 +42,14 @@ def _period(quarter: str | None, start: str | None, end: str | None):
 
 def _threshold(k: int) -> int:
     from connector_cli.errors import UserError
+    from connector_cli.suppression import MAX_K, MIN_K
 
-    if k < 0:
-        raise UserError(f"--suppress-below must be 0 or more, not {k}.")
+    if k != 0 and not MIN_K <= k <= MAX_K:
+        reason = " (1 would hide nothing)" if k == 1 else ""
+        raise UserError(
+            f"--suppress-below must be from {MIN_K} to {MAX_K}, or 0 to turn protection off; "
+            f"not {k}{reason}."
+        )
     if k == 0:
         _warn(
             "Warning: disclosure control is off (--suppress-below 0). Small numbers are shown "
@@ -54,6 +68,7 @@ def _warn(text: str) -> None:
 
 
 Quarter = Annotated[str | None, typer.Option("--quarter", metavar="Q", help=QUARTER_HELP)]
+Year = Annotated[str | None, typer.Option("--year", metavar="YEAR", help=YEAR_HELP)]
 From = Annotated[
     str | None, typer.Option("--from", metavar="DATE", help="First day of the period.")
 ]
@@ -63,6 +78,7 @@ SuppressBelow = Annotated[int, typer.Option("--suppress-below", metavar="K", hel
 
 def report(
     quarter: Quarter = None,
+    year: Year = None,
     start: From = None,
     end: To = None,
     suppress_below: SuppressBelow = 5,
@@ -82,15 +98,14 @@ def report(
     """Show the commissioner figures for a period: referrals, support, outcomes."""
     from connector_cli import render_reports
     from connector_cli.dates import today
-    from connector_cli.reports import build_figures
+    from connector_cli.reports import published_figures
     from connector_cli.session import open_db
-    from connector_cli.suppression import publish
 
-    period = _period(quarter, start, end)
+    period = _period(quarter, year, start, end)
     k = _threshold(suppress_below)
-    published = publish(build_figures(open_db(), period=period), k)
+    published = published_figures(open_db(), period=period, k=k)
     if as_json:
-        typer.echo(render_reports.report_json(published))
+        typer.echo(render_reports.report_json(published, today=today()))
     else:
         render_reports.print_report(published, today=today())
     if html is not None:
@@ -102,6 +117,7 @@ def report(
 
 def export(
     quarter: Quarter = None,
+    year: Year = None,
     start: From = None,
     end: To = None,
     out: Annotated[
@@ -133,7 +149,7 @@ def export(
     from connector_cli.export import default_folder, write_export
     from connector_cli.session import open_db
 
-    period = _period(quarter, start, end)
+    period = _period(quarter, year, start, end)
     k = _threshold(suppress_below)
     folder = out if out is not None else default_folder(period)
     result = write_export(

@@ -20,6 +20,9 @@ SWEMWBS = "swemwbs"
 ONS4 = "ons4"
 
 REFERRED = "SELECT id FROM episodes WHERE referral_date BETWEEN :s AND :e"
+# A period's figures are as at its last day: a decision, closure, measure, review or drop dated
+# after :e never changes them (reporting.md, Period).
+STATUS_AT_END = "(CASE WHEN status_date > :e THEN 'pending' ELSE status END)"
 CLOSED = "SELECT id FROM episodes WHERE status = 'accepted' AND closure_date BETWEEN :s AND :e"
 SUPPORT = f"c.after_closure = 0 AND c.kind IN {SUPPORT_KINDS_SQL}"
 
@@ -51,9 +54,11 @@ def _one(conn: sqlite3.Connection, sql: str, params: dict) -> dict:
 def referral_counts(conn: sqlite3.Connection, params: dict) -> dict:
     return _one(
         conn,
-        """SELECT count(*) AS received,
-                  sum(status = 'accepted') AS accepted, sum(status = 'declined') AS declined,
-                  sum(status = 'failed') AS failed, sum(status = 'pending') AS pending
+        f"""SELECT count(*) AS received,
+                  sum({STATUS_AT_END} = 'accepted') AS accepted,
+                  sum({STATUS_AT_END} = 'declined') AS declined,
+                  sum({STATUS_AT_END} = 'failed') AS failed,
+                  sum({STATUS_AT_END} = 'pending') AS pending
            FROM episodes WHERE referral_date BETWEEN :s AND :e""",
         params,
     )
@@ -61,8 +66,8 @@ def referral_counts(conn: sqlite3.Connection, params: dict) -> dict:
 
 def open_at_end(conn: sqlite3.Connection, params: dict) -> int:
     return conn.execute(
-        """SELECT count(*) FROM episodes WHERE status = 'accepted' AND referral_date <= :e
-           AND (closure_date IS NULL OR closure_date > :e)""",
+        f"""SELECT count(*) FROM episodes WHERE {STATUS_AT_END} = 'accepted'
+           AND referral_date <= :e AND (closure_date IS NULL OR closure_date > :e)""",
         params,
     ).fetchone()[0]
 
@@ -112,7 +117,7 @@ _CLOSED_SUPPORT = f"""
            CAST(julianday(max(c.date)) - julianday(min(c.date)) AS INTEGER) AS days,
            coalesce(max(c.delivered_by = 'volunteer'), 0) AS volunteer,
            coalesce(sum(c.kind = 'face-to-face'), 0) AS face_to_face
-    FROM episodes e LEFT JOIN contacts c ON c.episode_id = e.id AND {SUPPORT}
+    FROM episodes e LEFT JOIN contacts c ON c.episode_id = e.id AND {SUPPORT} AND c.date <= :e
     WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e
     GROUP BY e.id"""
 
@@ -167,7 +172,8 @@ def signpost_category_counts(conn: sqlite3.Connection, params: dict) -> dict[tup
 
 
 _LATEST_PROGRESS = """(SELECT r.progress FROM goal_reviews r WHERE r.goal_id = g.id
-                       ORDER BY r.date DESC, r.id DESC LIMIT 1)"""
+                       AND r.date <= :e ORDER BY r.date DESC, r.id DESC LIMIT 1)"""
+_GOAL_AT_END = "g.set_date <= :e AND (g.dropped_date IS NULL OR g.dropped_date > :e)"
 
 
 def goal_counts(conn: sqlite3.Connection, params: dict) -> dict:
@@ -175,7 +181,7 @@ def goal_counts(conn: sqlite3.Connection, params: dict) -> dict:
         conn,
         f"""SELECT (SELECT count(*) FROM goals WHERE set_date BETWEEN :s AND :e) AS set_,
                    count(g.id) AS closed, sum({_LATEST_PROGRESS} = 'achieved') AS achieved
-            FROM goals g WHERE g.dropped_date IS NULL AND g.episode_id IN ({CLOSED})""",
+            FROM goals g WHERE {_GOAL_AT_END} AND g.episode_id IN ({CLOSED})""",
         params,
     )
 
@@ -209,7 +215,7 @@ def _stage_value(
                    row_number() OVER (PARTITION BY m.episode_id ORDER BY {order}) AS rn
             FROM measures m
             WHERE m.instrument = '{instrument}' AND m.stage = '{stage}'
-              AND m.skipped_reason IS NULL AND {value} IS NOT NULL
+              AND m.skipped_reason IS NULL AND {value} IS NOT NULL AND m.date <= :e
               AND m.episode_id IN ({cohort}))
         WHERE rn = 1"""
 
@@ -369,9 +375,11 @@ _COMPLETENESS = f"""
         sum(e.triggers_answered = 1 OR e.no_triggers = 1
             OR EXISTS (SELECT 1 FROM episode_triggers t WHERE t.episode_id = e.id)) AS triggers,
         sum(EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
-                    AND m.instrument = '{UCLA}' AND m.stage = 'baseline')) AS ucla_baseline,
+                    AND m.instrument = '{UCLA}' AND m.stage = 'baseline'
+                    AND m.date <= coalesce(:e, m.date))) AS ucla_baseline,
         sum(EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
-                    AND m.instrument = '{UCLA}' AND m.stage = 'end')) AS ucla_end,
+                    AND m.instrument = '{UCLA}' AND m.stage = 'end'
+                    AND m.date <= coalesce(:e, m.date))) AS ucla_end,
         sum(e.closure_reason IS NOT NULL) AS closure_reason
     FROM episodes e JOIN people p ON p.id = e.person_id"""
 
@@ -388,7 +396,7 @@ def completeness_counts_of(conn: sqlite3.Connection, episode_ids: list[int]) -> 
     return _one(
         conn,
         f"{_COMPLETENESS} WHERE e.id IN (SELECT value FROM json_each(:ids))",
-        {"ids": json.dumps(episode_ids)},
+        {"ids": json.dumps(episode_ids), "e": None},
     )
 
 
@@ -396,7 +404,7 @@ def completeness_counts_of(conn: sqlite3.Connection, episode_ids: list[int]) -> 
 
 _ACTIVE = """
     SELECT id FROM episodes WHERE referral_date BETWEEN :s AND :e
-    UNION SELECT id FROM episodes WHERE closure_date BETWEEN :s AND :e
+    UNION SELECT id FROM episodes WHERE status = 'accepted' AND closure_date BETWEEN :s AND :e
     UNION SELECT episode_id FROM contacts WHERE date BETWEEN :s AND :e AND after_closure = 0
     UNION SELECT episode_id FROM measures WHERE date BETWEEN :s AND :e"""
 
@@ -430,17 +438,21 @@ def episode_records(conn: sqlite3.Connection, params: dict) -> sqlite3.Cursor:
         {ctes},
         support AS (SELECT c.episode_id, count(*) AS n, coalesce(sum(c.minutes), 0) AS minutes
                     FROM contacts c WHERE c.episode_id IN (SELECT id FROM active) AND {SUPPORT}
+                      AND c.date <= :e
                     GROUP BY c.episode_id),
         sp AS (SELECT episode_id, count(*) AS n FROM signposts
-               WHERE episode_id IN (SELECT id FROM active) GROUP BY episode_id),
+               WHERE episode_id IN (SELECT id FROM active) AND date <= :e GROUP BY episode_id),
         gl AS (SELECT g.episode_id, count(*) AS n, sum({_LATEST_PROGRESS} = 'achieved') AS achieved
-               FROM goals g WHERE g.dropped_date IS NULL
+               FROM goals g WHERE {_GOAL_AT_END}
                  AND g.episode_id IN (SELECT id FROM active) GROUP BY g.episode_id),
         tr AS (SELECT episode_id, group_concat(trigger, ';') AS list FROM episode_triggers
                WHERE episode_id IN (SELECT id FROM active) GROUP BY episode_id)
         SELECT e.id, e.referral_date, e.source, tr.list AS triggers,
                e.triggers_answered, e.no_triggers, {AGE_BAND} AS age_band,
-               p.gender, p.ethnicity, p.living, e.status, e.closure_date, e.closure_reason,
+               p.gender, p.ethnicity, p.living, {STATUS_AT_END.replace("status", "e.status")} AS status,
+               CASE WHEN e.closure_date <= :e THEN e.closure_date END AS closure_date,
+               CASE WHEN e.closure_date <= :e THEN coalesce(e.closure_reason, 'not-recorded')
+               END AS closure_reason,
                coalesce(support.n, 0) AS support_contacts,
                coalesce(support.minutes, 0) AS support_minutes,
                coalesce(sp.n, 0) AS signposts, coalesce(gl.n, 0) AS goals,
