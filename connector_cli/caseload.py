@@ -15,12 +15,13 @@ give the same answer on every episode of a hand-built caseload.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from connector_cli import measures_due
 from connector_cli.settings import DEFAULTS, all_settings
 from connector_cli.store import caseload as sql
+from connector_cli.store.concerns import open_concerns
 
 # --- What is due -------------------------------------------------------------------------------
 
@@ -163,6 +164,7 @@ class Caseload:
     support_weeks: int
     open: list[OpenEpisode]
     follow_ups: list[FollowUp]
+    open_concerns: list[dict] = field(default_factory=list)  # safeguarding, oldest first
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -315,9 +317,23 @@ def caseload(conn: sqlite3.Connection, *, today: date) -> Caseload:
         rows = [dict(row) for row in sql.open_episodes(conn)]
         taken = sql.measure_stages(conn, sql.OPEN_IDS, {})
         follow_ups = _follow_ups(conn, s, today)
+        concerns = [
+            {k: c[k] for k in ("id", "person_id", "person_name", "category", "date")}
+            for c in open_concerns(conn)
+        ]
     items = [_open_episode(row, taken.get(row["episode_id"], set()), s, today) for row in rows]
+    flagged = {c["person_id"] for c in concerns}
+    items = [_with_concern(item) if item.person_id in flagged else item for item in items]
     items.sort(key=lambda item: urgency(item, today))
-    return Caseload(today.isoformat(), s["support_weeks"], items, follow_ups)
+    return Caseload(today.isoformat(), s["support_weeks"], items, follow_ups, concerns)
+
+
+def _with_concern(item: OpenEpisode) -> OpenEpisode:
+    """An open safeguarding concern is the first warning, and counts towards urgency."""
+    from dataclasses import replace
+
+    warning = CaseloadWarning("concern", "open safeguarding concern")
+    return replace(item, warnings=(warning, *item.warnings))
 
 
 # --- The check ---------------------------------------------------------------------------------

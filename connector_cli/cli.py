@@ -31,6 +31,9 @@ COMMAND_MODULES = (
     "directory",
     "privacy",
     "demo",
+    "concerns",
+    "volunteers",
+    "letters",
 )
 
 

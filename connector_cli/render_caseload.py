@@ -172,6 +172,7 @@ def _warnings(item, support_weeks: int, wide: bool) -> tuple[list[str], str]:
         "no-contact": f"no contact {item.days_waiting}d",
         "pending": f"pending {item.days_waiting}d",
         "over-weeks": f"over {support_weeks} wk{'' if support_weeks == 1 else 's'}",
+        "concern": "SAFEGUARDING",
     }
     return [short[w.code] for w in item.warnings], "red"
 
@@ -250,13 +251,28 @@ def _follow_up_rows(data, today: date) -> tuple[list[Column], list[list]]:
     return columns, rows
 
 
+def _concern_lines(concerns: list[dict], paint) -> list[str]:
+    """Open safeguarding concerns above everything else, each on its own line."""
+    if not concerns:
+        return []
+    lines = [paint(f"Open safeguarding concerns: {len(concerns)}", "bold red")]
+    for c in concerns:
+        lines.append(
+            f"  concern {c['id']}: #{c['person_id']} {c['person_name']} ({c['category']}, "
+            f"raised {c['date']})"
+        )
+    lines.append(paint("  `connector concern list --open` for details.", "dim"))
+    lines.append("")
+    return lines
+
+
 def caseload(data, *, as_json: bool) -> None:
     if as_json:
         print_json(data.to_dict())
         return
     paint, width = _painter(), _width()
     today = date.fromisoformat(data.today)
-    lines = []
+    lines = _concern_lines(data.open_concerns, paint)
     if not data.open:
         lines.append("No open episodes. Add a referral with `connector new-referral`.")
     else:

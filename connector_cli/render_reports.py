@@ -103,6 +103,13 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("data_completeness_pct", "Data completeness"),
         ),
     ),
+    (
+        "Safeguarding concerns (counts only; never hidden)",
+        (
+            ("concerns_raised", "Raised in period"),
+            ("concerns_open_at_period_end", "Open at period end"),
+        ),
+    ),
 )
 ONS4_LABELS = (
     ("life_satisfaction", "Life satisfaction", "up"),

@@ -281,6 +281,15 @@ def completeness_figures(conn: sqlite3.Connection, period: Period) -> dict[str, 
     return {"data_completeness_pct": Figure(value=detail.pct, n=detail.episodes)}
 
 
+def concern_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
+    from connector_cli.store.concerns import concern_counts
+
+    row = concern_counts(conn, _params(period))
+    return _counts(
+        {"concerns_raised": row["raised"], "concerns_open_at_period_end": row["open_at_end"]}
+    )
+
+
 FAMILIES = (
     referral_figures,
     caseload_figures,
@@ -293,6 +302,7 @@ FAMILIES = (
     ons4_figures,
     followup_figures,
     completeness_figures,
+    concern_figures,
 )
 
 

@@ -1,0 +1,5 @@
+"""letter: placeholder."""
+
+
+def register(app) -> None:
+    pass
