@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from connector_cli import measures_due
-from connector_cli.settings import DEFAULTS, all_settings
+from connector_cli.settings import DEFAULTS, TEXT_SETTINGS, all_settings
 from connector_cli.store import caseload as sql
 from connector_cli.store.concerns import open_concerns
 
@@ -389,8 +389,14 @@ class Setting:
 
 
 def list_settings(conn: sqlite3.Connection) -> list[Setting]:
+    from connector_cli.settings import TEXT_SETTINGS, get_text_setting
+
     values = all_settings(conn)
-    return [Setting(key, values[key], default, text) for key, (default, text) in DEFAULTS.items()]
+    numbers = [
+        Setting(key, values[key], default, text) for key, (default, text) in DEFAULTS.items()
+    ]
+    words = [Setting(k, get_text_setting(conn, k), None, text) for k, text in TEXT_SETTINGS.items()]
+    return numbers + words
 
 
 def _setting(conn: sqlite3.Connection, key: str) -> Setting:
@@ -405,6 +411,8 @@ def change_setting(conn: sqlite3.Connection, *, key: str, value: str) -> Setting
 
     key = _known_key(key)
     text = value.strip()
+    if key in TEXT_SETTINGS:
+        return _change_text_setting(conn, key, value)
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_SETTING:
         raise UserError(
             f"Invalid value '{value}' for {key}: give a whole number from 1 to {MAX_SETTING}."
@@ -413,6 +421,35 @@ def change_setting(conn: sqlite3.Connection, *, key: str, value: str) -> Setting
     _check_consistent(all_settings(conn))  # refused: the transaction rolls the change back
     record(conn, "config-set", key=key, value=int(text))
     return _setting(conn, key)
+
+
+def _change_text_setting(conn: sqlite3.Connection, key: str, value: str) -> Setting:
+    """The scheme's name or contact details: one clear line of text (or several for contact)."""
+    from connector_cli.errors import UserError
+    from connector_cli.settings import MAX_TEXT_SETTING, set_text_setting
+    from connector_cli.store.audit import record
+
+    text = _clean_text(value)
+    if not text:
+        raise UserError(f"{key} cannot be blank; `connector config reset {key}` removes it.")
+    if len(text) > MAX_TEXT_SETTING:
+        raise UserError(f"{key} is too long: at most {MAX_TEXT_SETTING} characters.")
+    if key == "scheme-name" and "\n" in text:
+        raise UserError("The scheme's name must be on one line.")
+    set_text_setting(conn, key, text)
+    record(conn, "config-set", key=key)
+    return _setting(conn, key)
+
+
+def _clean_text(value: str) -> str:
+    import unicodedata
+
+    from connector_cli.errors import UserError
+
+    cleaned = value.strip()
+    if any(unicodedata.category(c) == "Cc" and c != "\n" for c in cleaned):
+        raise UserError("Text cannot contain control characters (e.g. escape codes).")
+    return cleaned
 
 
 def _check_consistent(values: dict[str, int]) -> None:
@@ -455,6 +492,9 @@ def _known_key(key: str) -> str:
     from connector_cli.errors import UserError
 
     wanted = key.strip().casefold().replace("-", "_")
+    if wanted.replace("_", "-") in TEXT_SETTINGS:
+        return wanted.replace("_", "-")
     if wanted not in DEFAULTS:
-        raise UserError(f"Unknown setting '{key}'. Valid: {', '.join(DEFAULTS)}.")
+        valid = ", ".join([*DEFAULTS, *TEXT_SETTINGS])
+        raise UserError(f"Unknown setting '{key}'. Valid: {valid}.")
     return wanted

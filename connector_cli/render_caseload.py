@@ -390,10 +390,13 @@ def settings_table(settings: list, *, as_json: bool) -> None:
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Setting", no_wrap=True)
-    table.add_column("Value", justify="right", no_wrap=True)
+    table.add_column("Value", justify="right", overflow="fold", max_width=30)
     table.add_column("What it means", overflow="fold")
     for s in settings:
-        value = str(s.value) if s.value == s.default else f"{s.value} (default {s.default})"
+        if s.value is None or isinstance(s.value, str):  # the scheme's own words
+            value = "(not set)" if s.value is None else s.value.replace("\n", " / ")
+        else:
+            value = str(s.value) if s.value == s.default else f"{s.value} (default {s.default})"
         table.add_row(s.key, value, s.description)
     console().print(table)
 
@@ -402,5 +405,11 @@ def setting_changed(setting, *, as_json: bool) -> None:
     if as_json:
         print_json({"key": setting.key, "value": setting.value, "default": setting.default})
         return
-    note = " (the default)" if setting.value == setting.default else ""
-    console().print(f"{setting.key} = {setting.value}{note}.", markup=False, highlight=False)
+    if setting.value is None:
+        text = f"{setting.key} is not set."
+    elif isinstance(setting.value, str):
+        text = f"{setting.key} = {setting.value}"
+    else:
+        note = " (the default)" if setting.value == setting.default else ""
+        text = f"{setting.key} = {setting.value}{note}."
+    console().print(text, markup=False, highlight=False)

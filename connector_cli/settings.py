@@ -36,13 +36,38 @@ DEFAULTS: dict[str, tuple[int, str]] = {
 }
 
 
+# The scheme's own words, printed on letters: key -> description. Text, unset by default.
+TEXT_SETTINGS: dict[str, str] = {
+    "scheme-name": "The scheme's name, printed at the top of letters",
+    "scheme-contact": "How to reach the scheme (phone, email, address), printed on letters",
+}
+MAX_TEXT_SETTING = 300
+
+
+def get_text_setting(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_text_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
 def get_setting(conn: sqlite3.Connection, key: str) -> int:
     row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return int(row[0]) if row else DEFAULTS[key][0]
 
 
 def all_settings(conn: sqlite3.Connection) -> dict[str, int]:
-    stored = {row[0]: int(row[1]) for row in conn.execute("SELECT key, value FROM settings")}
+    stored = {
+        row[0]: int(row[1])
+        for row in conn.execute("SELECT key, value FROM settings")
+        if row[0] in DEFAULTS  # text settings (scheme-name...) live in the same table
+    }
     return {key: stored.get(key, default) for key, (default, _) in DEFAULTS.items()}
 
 
@@ -62,6 +87,6 @@ def reset_setting(conn: sqlite3.Connection, key: str) -> None:
     """Go back to the default (the override row is removed)."""
     from connector_cli.errors import UserError
 
-    if key not in DEFAULTS:
+    if key not in DEFAULTS and key not in TEXT_SETTINGS:
         raise UserError(f"Unknown setting '{key}'. Valid: {', '.join(DEFAULTS)}.")
     conn.execute("DELETE FROM settings WHERE key = ?", [key])
