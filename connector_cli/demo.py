@@ -151,6 +151,8 @@ class Shape:
     signpost_visits: tuple[int, ...] = (1, 3, 5)  # visits that may bring a signpost
 
 
+DEMO_VOLUNTEERS = ("Sam", "Priya", "Geoff")
+
 # About 10 contacts, 2 goals, 2 signposts and 6-7 questionnaires per person (issue 8).
 BENCHMARK = Shape(
     contacts=(10, 16), days_between=(4, 8), goals=(2, 2, 2, 3), signpost_visits=(1, 3, 5, 7)
@@ -173,6 +175,15 @@ class Demo:
         from connector_cli.measures import record_measure, skip_measure
 
         self.record_measure, self.skip_measure = record_measure, skip_measure
+
+    def volunteers(self) -> None:
+        """The register the demo's volunteer contacts name (checked a while before the span)."""
+        from connector_cli.models import VolunteerIn
+        from connector_cli.volunteers import add_volunteer
+
+        checked = self.today - timedelta(days=self.span + 30)
+        for name in DEMO_VOLUNTEERS:
+            add_volunteer(self.conn, volunteer=VolunteerIn(name=name, checked_date=checked))
 
     # --- people and referrals ------------------------------------------------------------
 
@@ -363,7 +374,7 @@ class Demo:
                 "video": 30,
             }.get(kind),
             delivered_by="volunteer" if volunteer else "connector",
-            volunteer=rng.choice(("Sam", "Priya", "Geoff")) if volunteer else None,
+            volunteer=rng.choice(DEMO_VOLUNTEERS) if volunteer else None,
             location=(
                 ("home" if first_visit else _weighted(rng, LOCATIONS))
                 if kind == "face-to-face"
@@ -602,6 +613,7 @@ def build_demo(
             "Use --db demo.db (or set CONNECTOR_DB) to try it on a new file."
         )
     demo = Demo(conn, seed, dates.today(), span_for(people), shape)
+    demo.volunteers()
     for number in range(1, people + 1):
         demo.person(number)
     demo.directory()
