@@ -67,7 +67,7 @@ def _postcode(value: Any) -> str | None:
         return None
     packed = "".join(cleaned.split()).upper()
     if not _POSTCODE.fullmatch(packed):
-        raise UserError(f"'{cleaned}' is not a UK postcode (e.g. LS6 3AB).")
+        raise UserError(f"'{' '.join(cleaned.split())}' is not a UK postcode (e.g. LS6 3AB).")
     return f"{packed[:-3]} {packed[-3:]}"
 
 

@@ -41,7 +41,7 @@ def unknown(conn: sqlite3.Connection, name: str) -> UserError:
     hint = nearest(conn, name)
     near = f" Did you mean '{hint}'?" if hint else ""
     return UserError(
-        f"No volunteer named '{name.strip()}' in the register.{near} "
+        f"No volunteer named '{' '.join(name.split())}' in the register.{near} "
         f"Add them with `connector volunteer add NAME`."
     )
 
