@@ -148,8 +148,8 @@ def build_letter(
         raise UserError(f"Unknown --to '{to}'. Valid: {', '.join(TO)}.")
     person_row, episode_row = episode_for(conn, person, episode_id)
     person_d = dict(person_row)
-    _check_about(about, dict(episode_row))
     scheme_name, scheme_contact = _scheme(conn)
+    _check_about(about, dict(episode_row))
     recipient = _recipient(person_d, dict(episode_row), to)
     episode = episode_story(conn, episode_row, today)
     consent = {1: True, 0: False}.get(person_d["consent_to_share"])
@@ -194,7 +194,7 @@ def _referral_details(episode: dict, *, consent: bool | None, left_out: list[str
     source = _label(codes.SOURCES, episode["source"]) or "source not recorded"
     section = Section(
         "Referral details",
-        [f"Referred on {_long_date(episode['referral_date'])} ({source})."],
+        [f"Referred on {_long_date(episode['referral_date'])}. Referral source: {source}."],
     )
     if episode["reason"]:
         if consent:
@@ -340,7 +340,7 @@ def _activities(episode: dict) -> Section | None:
         return None
     section = Section("Activities and services")
     for s in episode["signposts"]:
-        outcome = _label(codes.SIGNPOST_OUTCOMES, s["outcome"]).lower() or "outcome not known"
+        outcome = _label(codes.SIGNPOST_OUTCOMES, s["outcome"]).lower() or "outcome not recorded"
         went = " (we went along the first time)" if s["accompanied"] else ""
         section.items.append(f"{s['to_text']}{went}: {outcome}")
     return section
