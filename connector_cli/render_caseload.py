@@ -386,19 +386,23 @@ def settings_table(settings: list, *, as_json: bool) -> None:
     if as_json:
         print_json({"settings": {s.key: s.value for s in settings}})
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Setting", no_wrap=True)
-    table.add_column("Value", justify="right", overflow="fold", max_width=30)
+    table.add_column("Value", justify="right", no_wrap=True)
     table.add_column("What it means", overflow="fold")
+    words = [s for s in settings if not isinstance(s.default, int)]  # the scheme's own words
     for s in settings:
-        if s.value is None or isinstance(s.value, str):  # the scheme's own words
-            value = "(not set)" if s.value is None else s.value.replace("\n", " / ")
-        else:
+        if s not in words:
             value = str(s.value) if s.value == s.default else f"{s.value} (default {s.default})"
-        table.add_row(s.key, value, s.description)
-    console().print(table)
+            table.add_row(s.key, value, s.description)
+    out = console()
+    out.print(table)
+    for s in words:
+        value = "(not set)" if s.value is None else s.value.replace("\n", " / ")
+        out.print(f"\n{s.key}: {escape(value)}\n  [dim]{s.description}[/dim]")
 
 
 def setting_changed(setting, *, as_json: bool) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import ok, refused, rows, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from connector_cli import codes
 
@@ -160,3 +162,21 @@ def test_concern_counts_reach_the_report_but_never_the_words(db_path, margaret, 
         data = path.read_bytes()
         for words in (b"pension", b"Duty team", b"Moved to family", b"financial"):
             assert words not in data, (path.name, words)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(note=st.text(min_size=1, max_size=60), who=st.text(max_size=30))
+def test_any_note_is_kept_as_typed_or_refused_cleanly(db_path, margaret, note, who):
+    from conftest import run
+
+    before = rows(db_path, "SELECT count(*) AS n FROM concerns")[0]["n"]
+    extra = ["--reported-to", who] if who else []
+    result = run("concern", "add", "Margaret", "--category", "other", "--note", note, *extra)
+    assert "Traceback" not in result.stderr + result.stdout
+    after = rows(db_path, "SELECT note FROM concerns ORDER BY id")
+    if result.exit_code == 0:
+        assert after[-1]["note"] == note.strip()
+    else:
+        assert result.exit_code in (1, 2) and len(after) == before
