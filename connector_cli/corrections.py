@@ -132,7 +132,18 @@ def edit_contact(conn: sqlite3.Connection, contact_id: int, changes: dict) -> sq
         if episode["closure_date"] is None or row["date"] <= episode["closure_date"]:
             raise UserError("--after-closure is only for contacts dated after the episode closed.")
     values = {k: v for k, v in contact.model_dump().items() if k in changes}
+    if "volunteer" in values:  # the register is the one list of volunteers (visit log's rule)
+        values.update(_volunteer_link(conn, values["volunteer"], contact.date))
     if "after_closure" in values:
         values["after_closure"] = int(values["after_closure"])
     update(conn, "contacts", contact_id, values)
     return row
+
+
+def _volunteer_link(conn: sqlite3.Connection, name: str | None, on: date) -> dict:
+    if not name:
+        return {"volunteer": None, "volunteer_id": None}
+    from connector_cli.volunteers import volunteer_for_contact
+
+    found = volunteer_for_contact(conn, name, on)
+    return {"volunteer": found["name"], "volunteer_id": found["id"]}

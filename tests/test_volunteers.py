@@ -214,3 +214,25 @@ def test_free_text_volunteer_names_move_into_the_register_without_loss(db_path):
     listed = ok("volunteer", "list", "--from", "2025-01-01", "--to", "2025-12-31", "--json").json()
     pat = next(v for v in listed["volunteers"] if v["name"] == "Pat")
     assert pat["contacts"] == 3  # fixture's 2025-09-24 visit + the two typed 'Pat's
+
+
+def test_a_corrected_contact_is_linked_to_the_register_too(db_path, margaret):
+    from connector_cli import corrections
+    from connector_cli.errors import UserError
+    from connector_cli.store import connect, write
+
+    ok("volunteer", "add", "Pat Smith")
+    ok("visit", "log", "Margaret", "--kind", "telephone", "--minutes", "5", "--date", "2026-11-10")
+    conn = connect(db_path)
+    try:
+        with write(conn):
+            corrections.edit_contact(
+                conn, 1, {"delivered_by": "volunteer", "volunteer": "pat smith"}
+            )
+        with pytest.raises(UserError, match="Did you mean 'Pat Smith'"), write(conn):
+            corrections.edit_contact(conn, 1, {"volunteer": "Pat Smyth"})
+    finally:
+        conn.close()
+    assert rows(db_path, "SELECT delivered_by, volunteer, volunteer_id FROM contacts") == [
+        {"delivered_by": "volunteer", "volunteer": "Pat Smith", "volunteer_id": 1}
+    ]
