@@ -27,6 +27,7 @@ from pathlib import Path
 
 from connector_cli import codes
 from connector_cli.errors import UserError
+from connector_cli.report_metrics import SWEMWBS_MEANINGFUL_CHANGE
 
 ABOUT = ("accepted", "declined", "closed")
 TO = ("referrer", "gp")
@@ -385,11 +386,12 @@ def _plain_change(trajectory: dict) -> str | None:
     if after is None:
         return f"{label}: {_score(before)} at the start; not measured at the end."
     change = after["score"] - before["score"]
-    verdict = (
-        "no change"
-        if change == 0
-        else ("better" if (change < 0) == (better == "down") else "worse")
-    )
+    if change == 0:
+        verdict = "no change"
+    elif trajectory["instrument"] == "swemwbs" and abs(change) < SWEMWBS_MEANINGFUL_CHANGE:
+        verdict = "little change (under 3 points)"
+    else:
+        verdict = "better" if (change < 0) == (better == "down") else "worse"
     when = "at the end" if after["stage"] == "end" else "at the review"
     return f"{label}: {_score(before)} at the start, {_score(after)} {when}: {verdict}."
 

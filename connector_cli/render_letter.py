@@ -85,11 +85,16 @@ def _h(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _lines(text: str) -> str:
+    """Escaped, with the line breaks typed (an address, a second note) kept."""
+    return "<br>\n".join(_h(line) for line in str(text).splitlines())
+
+
 def _section_html(section) -> str:
     parts = [f"<section>\n<h2>{_h(section.title)}</h2>"]
     for label, words in section.quotes:
-        parts.append(f'<p class="label">{_h(label)}</p>\n<blockquote>{_h(words)}</blockquote>')
-    parts += [f"<p>{_h(p)}</p>" for p in section.paragraphs]
+        parts.append(f'<p class="label">{_h(label)}</p>\n<blockquote>{_lines(words)}</blockquote>')
+    parts += [f"<p>{_lines(p)}</p>" for p in section.paragraphs]
     if section.items:
         parts.append("<ul>" + "".join(f"<li>{_h(item)}</li>" for item in section.items) + "</ul>")
     parts.append("</section>")
@@ -117,7 +122,7 @@ def html_page(letter: Letter) -> str:
 <p>To: {_h(letter.recipient)}</p>
 </div>
 <p class="subject">{_h(letter.subject)}</p>
-<p>{_h(letter.opening)}</p>
+<p>{_lines(letter.opening)}</p>
 {body}
 <p class="sign">Yours sincerely,<br>{_h(letter.scheme_name)}</p>
 </body>

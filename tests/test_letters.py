@@ -256,6 +256,7 @@ def test_the_page_is_self_contained_and_set_for_a4(db_path, tmp_path):
         assert outside not in page, outside
     assert "@page { size: A4;" in page and "<style>" in page
     assert "default-src 'none'" in page  # even a pasted link could not load anything
+    assert "Bank Street, Riverside RV1 2AB<br>\n0113 496 0000" in page  # its lines kept
 
 
 # --- in a real browser ---------------------------------------------------------------------------
