@@ -44,6 +44,8 @@ LAST = (
     "Kelly Cook Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Khan Begum Ali "
     "Hussain Singh Kaur Nowak Okafor Mensah Chen Wang O'Brien MacDonald"
 ).split()
+STREETS = ("Mill Lane", "Church Street", "Park Road", "Station Road", "Victoria Terrace")
+PRACTICES = ("Riverside Surgery", "Old Town Medical Centre", "Hillcrest Health Centre")
 AREAS = ("Riverside", "Old Town", "Hillcrest", "Docklands", "Millbrook", "Northgate", "Eastfield")
 
 SOURCES = (
@@ -169,6 +171,7 @@ class Demo:
         shape: Shape = Shape(),
     ):
         self.conn, self.rng, self.today, self.span = conn, random.Random(seed), today, span_days
+        self.seed = seed
         self.shape = shape
         self.counts = Counts()
         self.born: set[tuple[str, object]] = set()
@@ -266,7 +269,29 @@ class Demo:
             email=f"person{number}@example.org" if rng.random() < 0.3 else None,
             consent_to_share=rng.random() < 0.85,
             no_known_risks=rng.random() < 0.8,
+            **self._home(number),
         )
+
+    def _home(self, number: int) -> dict:
+        """Invented home-visit details, from a generator of their own so that adding them left
+        the rest of every demo exactly as it was. Postcodes are in the unallocated ZZ area."""
+        rng = random.Random(f"{self.seed}-home-{number}")
+        kin = rng.choice(
+            (None, ("Jane Doe", "daughter"), ("Sam Doe", "son"), ("Pat Green", "neighbour"))
+        )
+        return {
+            "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+            "postcode": f"ZZ{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}"
+            f"{rng.choice('LNPQRSTUWXYZ')}",
+            "gp_practice": rng.choice(PRACTICES),
+            "kin_name": kin[0] if kin else None,
+            "kin_relationship": kin[1] if kin else None,
+            "kin_phone": f"07700 901{number % 1000:03d}" if kin else None,
+            "contact_method": rng.choice(("phone", "phone", "visit", "text", "letter", None)),
+            "access_needs": rng.choice(
+                (None, None, None, "Hard of hearing", "Uses a walking frame", "Ring twice")
+            ),
+        }
 
     def _episode(self, episode_id: int, referred: date) -> None:
         rng, conn = self.rng, self.conn
