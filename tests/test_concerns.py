@@ -180,3 +180,35 @@ def test_any_note_is_kept_as_typed_or_refused_cleanly(db_path, margaret, note, w
         assert after[-1]["note"] == note.strip()
     else:
         assert result.exit_code in (1, 2) and len(after) == before
+
+
+def _at_terminal(monkeypatch, *args: str, keys: list[str]):
+    from conftest import run
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    monkeypatch.setenv("CONNECTOR_INTERACTIVE", "1")
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text("".join(keys))
+        return run(*args)
+
+
+DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
+
+
+def test_at_a_terminal_the_category_and_note_are_asked(db_path, margaret, monkeypatch):
+    keys = [DOWN * 4, ENTER, "Pension going missing", ENTER]  # 5th category: financial
+    result = _at_terminal(monkeypatch, "concern", "add", "Margaret", keys=keys)
+    assert result.exit_code == 0, result
+    assert rows(db_path, "SELECT category, note FROM concerns") == [
+        {"category": "financial", "note": "Pension going missing"}
+    ]
+
+
+def test_ctrl_c_at_the_outcome_closes_nothing(db_path, margaret, monkeypatch):
+    concern = add()
+    before = snapshot(db_path)
+    result = _at_terminal(monkeypatch, "concern", "close", str(concern), keys=["Half", CTRL_C])
+    assert result.exit_code == 1 and result.stderr.strip() == "Cancelled: nothing was saved."
+    assert snapshot(db_path) == before
