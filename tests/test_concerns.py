@@ -151,6 +151,9 @@ def test_concern_counts_reach_the_report_but_never_the_words(db_path, margaret, 
     report = ok("report", "--quarter", "2026Q4", "--json").json()  # default k = 5
     assert report["metrics"]["concerns_raised"] == 2  # activity: never hidden, even below 5
     assert report["metrics"]["concerns_open_at_period_end"] == 1
+    text = ok("report", "--quarter", "2026Q4").stdout
+    assert "Safeguarding concerns (counts only; never hidden)" in text
+    assert "Raised in period  2  Open at period end  1" in " ".join(text.split("\n"))
     ok("export", "--quarter", "2026Q4", "--out", str(tmp_path / "out"), "--records")
     summary = (tmp_path / "out" / "summary.csv").read_text().splitlines()
     assert summary[-2:] == [
