@@ -63,7 +63,7 @@ def update_concern(
             raise UserError("A note cannot be blank; the first note is kept as written.")
         values["note"] = f"{row['note']}\n{today.isoformat()}: {change.note}"
     reported_to = values.get("reported_to", row["reported_to"])
-    if values.get("reference") and not reported_to:
+    if values.get("reference", row["reference"]) and not reported_to:
         raise UserError("A --reference needs --reported-to (who gave the reference).")
     sql.update_concern(conn, concern_id, values)
     return sql.concern(conn, concern_id), sorted(given)

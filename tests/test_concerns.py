@@ -87,6 +87,9 @@ def test_update_adds_a_dated_note_and_keeps_the_first(db_path, margaret):
 def test_a_reference_needs_someone_it_was_reported_to(db_path, margaret):
     concern = add()
     refused("concern", "update", str(concern), "--reference", "R1", contains="--reported-to")
+    ok("concern", "update", str(concern), "--reported-to", "Police", "--reference", "R1")
+    refused("concern", "update", str(concern), "--reported-to", "", contains="--reported-to")
+    assert rows(db_path, "SELECT reported_to FROM concerns") == [{"reported_to": "Police"}]
 
 
 def test_close_records_the_outcome_once(db_path, margaret):
