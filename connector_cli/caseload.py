@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from connector_cli import measures_due
-from connector_cli.settings import DEFAULTS, TEXT_SETTINGS, all_settings
+from connector_cli.settings import DATE_SETTINGS, DEFAULTS, TEXT_SETTINGS, all_settings
 from connector_cli.store import caseload as sql
 from connector_cli.store.concerns import open_concerns
 
@@ -413,7 +413,9 @@ def change_setting(conn: sqlite3.Connection, *, key: str, value: str) -> Setting
     text = value.strip()
     if key in TEXT_SETTINGS:
         return _change_text_setting(conn, key, value)
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_SETTING:
+    if key in DATE_SETTINGS:
+        text = _date_setting(key, text)
+    elif not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_SETTING:
         raise UserError(
             f"Invalid value '{value}' for {key}: give a whole number from 1 to {MAX_SETTING}."
         )
@@ -442,14 +444,10 @@ def _change_text_setting(conn: sqlite3.Connection, key: str, value: str) -> Sett
 
 
 def _clean_text(value: str) -> str:
-    import unicodedata
+    """The one rule for typed text (clean.py): no control characters, no bidi overrides."""
+    from connector_cli import clean
 
-    from connector_cli.errors import UserError
-
-    cleaned = value.strip()
-    if any(unicodedata.category(c) == "Cc" and c != "\n" for c in cleaned):
-        raise UserError("Text cannot contain control characters (e.g. escape codes).")
-    return cleaned
+    return clean.check(value.strip())
 
 
 def _check_consistent(values: dict[str, int]) -> None:
@@ -485,6 +483,17 @@ def reset_setting(conn: sqlite3.Connection, *, key: str) -> Setting:
 
 
 MAX_SETTING = 1000
+
+
+def _date_setting(key: str, text: str) -> str:
+    """A date setting as its stored number (YYYYMMDD), from a date as people type it."""
+    from connector_cli import dates
+    from connector_cli.errors import UserError
+
+    day = dates.parse_date(text, what=key.replace("_", " "))
+    if day > dates.today():
+        raise UserError(f"The {key.replace('_', ' ')} cannot be in the future.")
+    return day.strftime("%Y%m%d")
 
 
 def _known_key(key: str) -> str:

@@ -19,7 +19,6 @@ in any letter: contact notes, lone-worker risks, safeguarding concerns, home det
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
@@ -456,28 +455,17 @@ def letter_paths(person_id: int, about: str, out: str | None) -> tuple[Path, Pat
     return stem.with_name(stem.name + ".md"), stem.with_name(stem.name + ".html")
 
 
-def check_writable(paths: tuple[Path, ...], *, force: bool) -> None:
-    """Refuse a symbolic link always (it could point anywhere), an existing file unless --force.
+def check_writable(paths: tuple[Path, ...], *, force: bool, db_path: Path | None) -> None:
+    """The shared rules for files a user names (connector_cli/files.py): an existing file only
+    with --force, never through a symbolic link, never over the database or a backup."""
+    from connector_cli import files
 
-    A small local check until a shared helper for safe file writing exists."""
     for path in paths:
-        if path.is_symlink():
-            raise UserError(f"{path} is a symbolic link; connector does not write through links.")
-        if path.exists() and not path.is_file():
-            raise UserError(f"{path} is not a file.")
-        if path.exists() and not force:
-            raise UserError(f"{path} already exists: give --force to replace it, or --out.")
+        files.safe_target(path, force=force, db_path=db_path)
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write beside the target then rename over it: the rename replaces a link rather than
-    following it, and a reader never sees half a letter. Owner-only permissions."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        with os.fdopen(os.open(temp, flags, 0o600), "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise UserError(f"Could not write {path}: {error.strerror}.") from None
+def write_private(path: Path, text: str, *, force: bool) -> None:
+    """Whole or not at all, owner-only (files.write_text writes beside it, then renames)."""
+    from connector_cli import files
+
+    files.write_text(path, text, force=force)

@@ -5,7 +5,7 @@ Plain functions over the connection; they write inside the caller's transaction
 measures_due.py and the questions asked at a terminal in measures_ask.py; both are re-exported
 here (`due_measures`, `ask_end_measures`) for the commands, `close`, `check` and the demo.
 
-The rules for when a stage makes sense (docs/measures.md explains them to users):
+The rules for when a stage makes sense (README, "What can be recorded when", explains them to users):
 - baseline: on a pending or accepted referral, dated on or before the closure if closed;
 - review: on an accepted referral, dated on or before the closure if closed;
 - end: on a closed episode (or while `close` saves the closure), dated from 7 days before the

@@ -1,7 +1,7 @@
 """What is due when: the measurement windows of an episode, stage by stage.
 
 A stage is due in its window, overdue after it while it can still be collected, and left out
-once it cannot (`connector check` reports those as missing). docs/measures.md has the table.
+once it cannot (`connector check` reports those as missing). README, "When each measure is due", has the table.
 "Overdue" here is about the window only; `show` words it for people and calls a measure
 overdue only where `connector check` would report it (`check_reports`).
 """

@@ -51,9 +51,9 @@ def letter(
     )
     person_row, _ = episode_for(conn, person, episode)
     paths = letters.letter_paths(person_row["id"], written.about, out)
-    letters.check_writable(paths, force=force)
-    letters.write_private(paths[0], render_letter.markdown(written))
-    letters.write_private(paths[1], render_letter.html_page(written))
+    letters.check_writable(paths, force=force, db_path=session.db_path())
+    letters.write_private(paths[0], render_letter.markdown(written), force=force)
+    letters.write_private(paths[1], render_letter.html_page(written), force=force)
     with write(conn):
         record(conn, "letter", about=written.about, to=written.to, left_out=len(written.left_out))
     _report(written, paths, as_json)
