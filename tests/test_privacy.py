@@ -14,6 +14,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from connector_cli.migrations import APPLICATION_ID
+
 NOW = "2026-01-01T09:00:00+00:00"
 BACKUP_NAME = re.compile(r"connector-\d{4}-\d{2}-\d{2}T\d{6}(-\d+)?\.db")
 
@@ -374,6 +376,9 @@ def _only_migrations_table(path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE _sqlite_migrations (migration_set TEXT, name TEXT, applied_at)")
         conn.execute("INSERT INTO _sqlite_migrations VALUES ('connector', 'm001_core', 'x')")
+        # marked as connector's (m009's application_id), so it is refused as incomplete rather
+        # than as another program's file
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.close()
 
 
