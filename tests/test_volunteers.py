@@ -236,3 +236,22 @@ def test_a_corrected_contact_is_linked_to_the_register_too(db_path, margaret):
     assert rows(db_path, "SELECT delivered_by, volunteer, volunteer_id FROM contacts") == [
         {"delivered_by": "volunteer", "volunteer": "Pat Smith", "volunteer_id": 1}
     ]
+
+
+def test_tab_completes_volunteers_concerns_and_the_new_codes(db_path, margaret):
+    from test_completion import complete
+
+    ok("volunteer", "add", "Pat Smith", "--checked", "2026-01-05")
+    ok("volunteer", "add", "Paula Reid")
+    ok("volunteer", "retire", "Paula Reid")
+    ok("concern", "add", "Margaret", "--category", "neglect", "--note", "Cold house")
+    assert complete("visit", "log", "Margaret", "--volunteer", "pa", shell="fish") == [
+        "Pat Smith\tchecked 2026-01-05"  # a retired volunteer is not offered
+    ]
+    assert complete("concern", "close", "", shell="fish") == [
+        "1\tMargaret Hughes: 2026-11-20 neglect (open)"
+    ]
+    assert "self-neglect" in complete("concern", "add", "Margaret", "--category", "se")
+    assert complete("person", "edit", "Margaret", "--contact-method", "le") == ["letter"]
+    assert complete("letter", "Margaret", "--about", "c") == ["closed"]
+    assert "scheme-name" in complete("config", "set", "sch")
