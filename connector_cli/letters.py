@@ -63,6 +63,7 @@ class Letter:
     left_out: list[str]  # held back for want of consent to share
     consent: bool | None
     never_sent: list[str] = field(default_factory=list)  # records no letter ever carries
+    person_id: int = 0
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -166,6 +167,7 @@ def build_letter(
         sections=[],
         left_out=[],
         consent=consent,
+        person_id=person_d["id"],
     )
     {"accepted": _accepted, "declined": _declined, "closed": _closed}[about](
         letter, person_d, episode

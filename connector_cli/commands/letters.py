@@ -36,21 +36,21 @@ def letter(
 ) -> None:
     """Write a letter to the referrer or GP; says what it left out for lack of consent."""
     from connector_cli import dates, letters, render_letter, session
-    from connector_cli.pathway import episode_for
     from connector_cli.store import write
     from connector_cli.store.audit import record
+    from connector_cli.store.reports import snapshot
 
     conn = session.open_db()
-    written = letters.build_letter(
-        conn,
-        person=person,
-        about=about.strip().casefold(),
-        to=to.strip().casefold(),
-        episode_id=episode,
-        today=dates.today(),
-    )
-    person_row, _ = episode_for(conn, person, episode)
-    paths = letters.letter_paths(person_row["id"], written.about, out)
+    with snapshot(conn):  # every part of the letter read from one moment
+        written = letters.build_letter(
+            conn,
+            person=person,
+            about=about.strip().casefold(),
+            to=to.strip().casefold(),
+            episode_id=episode,
+            today=dates.today(),
+        )
+    paths = letters.letter_paths(written.person_id, written.about, out)
     letters.check_writable(paths, force=force, db_path=session.db_path())
     letters.write_private(paths[0], render_letter.markdown(written), force=force)
     letters.write_private(paths[1], render_letter.html_page(written), force=force)
