@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "privacy",
     "demo",
     "shell",
+    "corrections",
     "concerns",
     "volunteers",
     "letters",

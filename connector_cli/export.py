@@ -34,6 +34,10 @@ BREAKDOWN_COLUMNS = {
     "closures": ("group", "reason", "count"),
     "demographics": ("dimension", "category", "count"),
     "gaps": ("category", "area", "reason", "count"),
+    "contact_locations": ("location", "count"),
+    "goal_domains": ("domain", "count"),
+    "signpost_outcomes": ("outcome", "count"),
+    "choice_reasons": ("sub_reason", "count"),
 }
 ONS4_COLUMNS = tuple(
     f"ons4_{item}_{stage}"
@@ -230,6 +234,11 @@ def _write_files(conn, period, folder, k, records, excel) -> ExportResult:
     for table, columns in BREAKDOWN_COLUMNS.items():
         rows = ([cell(row[c]) for c in columns] for row in published.breakdowns[table])
         result.files.append(_aggregate(folder, table, columns, rows, published, excel))
+    if published.outcomes is not None:  # standard periods only
+        from connector_cli.outcomes import COLUMNS, csv_rows
+
+        rows = csv_rows(published.outcomes)
+        result.files.append(_aggregate(folder, "outcomes", COLUMNS, rows, published, excel))
     stale = folder / RECORDS_FILE
     if records:
         key = store.pseudonym_key(conn)

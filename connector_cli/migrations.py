@@ -289,6 +289,47 @@ def _rebuild_with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
         conn.execute(sql)
 
 
+def m005_corrections(db) -> None:
+    """Corrections. Contacts, goals and signposts can now be removed, so their numbers (which
+    people type: `visit remove 12`) are never given to a later record (AUTOINCREMENT, each
+    table rebuilt with its rows, indexes and any later columns as they are). Every outcome of
+    a signpost is kept with its date (the latest is the one figures use, and stays in
+    signposts.outcome/outcome_date); each outcome already recorded becomes its first. `show`
+    lists a record's corrections from the audit log, found through indexes on the ids in each
+    entry's detail, so it stays fast however long the log grows.
+    """
+    conn = db.conn
+    if conn.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m005 must run with foreign keys off")
+    for table in ("contacts", "goals", "signposts"):
+        _rebuild_with_autoincrement(conn, table)
+    _run(
+        db,
+        """
+CREATE TABLE signpost_outcomes (
+    id INTEGER PRIMARY KEY,
+    signpost_id INTEGER NOT NULL REFERENCES signposts(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_signpost_outcomes_signpost ON signpost_outcomes(signpost_id, date);
+CREATE INDEX idx_audit_episode ON audit_log(
+    (CASE WHEN json_valid(detail) THEN json_extract(detail, '$.episode') END));
+CREATE INDEX idx_audit_to_episode ON audit_log(
+    (CASE WHEN json_valid(detail) THEN json_extract(detail, '$.to_episode') END));
+CREATE INDEX idx_audit_person ON audit_log(
+    (CASE WHEN json_valid(detail) THEN json_extract(detail, '$.person') END));
+INSERT INTO signpost_outcomes (signpost_id, date, outcome, created_at)
+    SELECT id, coalesce(outcome_date, date), outcome, created_at FROM signposts
+    WHERE outcome IS NOT NULL ORDER BY id
+""",
+    )
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"m005: foreign key check failed in {problems[0][0]}")
+
+
 def m009_numbers_never_reused(db) -> None:
     """Person and episode numbers are never given out again after an erasure (AUTOINCREMENT),
     so pseudonyms in two exports can never name two different people; and the file is marked
@@ -403,6 +444,7 @@ MIGRATIONS = [
     m002_directory_verification,
     m003_secrets,
     m004_gap_indexes,
+    m005_corrections,
     m009_numbers_never_reused,
     m011_a_person_details,
     m011_b_concerns,

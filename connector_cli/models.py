@@ -390,3 +390,19 @@ class VolunteerIn(Model):
         if not self.name:
             raise UserError("A volunteer needs a name.")
         return self
+
+
+# A module-level name: inside the class, `date` would be the field's default (None).
+OptionalDay = Annotated[date | None, _past("date")]
+
+
+class GoalEdit(Model):
+    text: Text = None
+    domain: Annotated[str | None, _code(codes.GOAL_DOMAINS, "goal domain")] = None
+    date: OptionalDay = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> GoalEdit:
+        if "text" in self.model_fields_set and not self.text:
+            raise UserError("A goal needs the person's own words: --text cannot be blank.")
+        return self

@@ -82,10 +82,15 @@ def select(message: str, choices: Sequence[tuple[str, str]], *, default: str | N
     ).unsafe_ask()
 
 
-def checkbox(message: str, choices: Sequence[tuple[str, str]]) -> list[str]:
+def checkbox(
+    message: str, choices: Sequence[tuple[str, str]], *, checked: Sequence[str] = ()
+) -> list[str]:
     import questionary
 
-    options = [questionary.Choice(title=label, value=value) for value, label in choices]
+    options = [
+        questionary.Choice(title=label, value=value, checked=value in checked)
+        for value, label in choices
+    ]
     return list(questionary.checkbox(message, choices=options, style=_style()).unsafe_ask())
 
 

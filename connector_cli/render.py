@@ -250,13 +250,15 @@ def _what_matters(out, episode: dict) -> None:
             "[yellow]What matters: conversation not recorded yet[/yellow] (connector what-matters)"
         )
         return
-    latest = episode["conversations"][-1]
-    out.print(f"[bold]What matters[/bold] (talked {latest['date']})")
     order = list(codes.WHAT_MATTERS_QUESTIONS)
-    for key, answer in sorted(latest["answers"].items(), key=lambda kv: order.index(kv[0])):
-        if key == "barriers":
-            answer = ", ".join(_label(codes.BARRIERS, b) for b in answer.split(";"))
-        out.print(f"  [dim]{WHAT_MATTERS_SHORT.get(key, key)}:[/dim] {_e(answer)}")
+    talks = episode["conversations"]
+    for number, talk in enumerate(talks, 1):
+        which = f", {number} of {len(talks)}" if len(talks) > 1 else ""
+        out.print(f"[bold]What matters[/bold] (talked {talk['date']}{which})")
+        for key, answer in sorted(talk["answers"].items(), key=lambda kv: order.index(kv[0])):
+            if key == "barriers":
+                answer = ", ".join(_label(codes.BARRIERS, b) for b in answer.split(";"))
+            out.print(f"  [dim]{WHAT_MATTERS_SHORT.get(key, key)}:[/dim] {_e(answer)}")
 
 
 def _goals(out, episode: dict) -> None:
@@ -319,9 +321,15 @@ def _signposts(out, episode: dict) -> None:
     for s in episode["signposts"]:
         category = s["category_group"] + (f"/{s['category_sub']}" if s["category_sub"] else "")
         went = ", went along" if s["accompanied"] else ""
+        history = s["outcomes"] or (
+            [{"outcome": s["outcome"], "date": s["outcome_date"]}] if s["outcome"] else []
+        )
         outcome = (
-            _label(codes.SIGNPOST_OUTCOMES, s["outcome"]).lower()
-            if s["outcome"]
+            ", then ".join(
+                f"{_label(codes.SIGNPOST_OUTCOMES, o['outcome']).lower()} ({o['date']})"
+                for o in history
+            )
+            if history
             else "[yellow]outcome not recorded[/yellow]"
         )
         out.print(f"  {s['id']}. {s['date']} {_e(s['to_text'])} [dim]({category}{went})[/dim]")
@@ -332,6 +340,35 @@ def _measures(out, episode: dict) -> None:
     from connector_cli.measures_view import render_measures
 
     render_measures(out, episode)
+
+
+_CORRECTED = {"edited": "corrected", "moved": "moved", "removed": "removed"}
+
+
+def _correction_words(c: dict) -> str:
+    kind, _, verb = c["action"].rpartition(" ")
+    subject = {
+        "person": "person's details",
+        "referral": "referral",
+        "closure": "closure",
+        "episode": "episode",
+        "what-matters": "what-matters conversation",
+    }.get(kind, f"{kind} {c['id']}")
+    if verb == "moved":
+        verb = "moved here from another episode" if c["moved_in"] else "moved to another episode"
+    words = f"{subject} {_CORRECTED.get(verb, verb)}"
+    if c["fields"]:
+        words += ": " + ", ".join(f.replace("_", " ") for f in c["fields"])
+    return words
+
+
+def _corrections(out, episode: dict) -> None:
+    """Corrections made to this record (from the audit log: what and when, never the content)."""
+    if not episode["corrections"]:
+        return
+    out.print("[bold]Corrections[/bold]")
+    for c in episode["corrections"]:
+        out.print(f"  {c['date']} {_e(_correction_words(c))}")
 
 
 def person_story(story: dict) -> None:
@@ -349,6 +386,7 @@ def person_story(story: dict) -> None:
     _contacts(out, episode)
     _signposts(out, episode)
     _measures(out, episode)
+    _corrections(out, episode)
     if story["other_episodes"]:
         earlier = ", ".join(
             f"{e['id']} ({e['referral_date']}, {e['status']}"

@@ -366,6 +366,8 @@ def _summary(result) -> list[str]:
     for rule, n in Counter(p.rule for p in result.problems).most_common():
         lines.append(f"  {n:>6}  {rule}")
     lines.append(completeness_line(result))
+    if result.coverage_pct is not None:
+        lines.append(coverage_line(result))
     return lines
 
 
@@ -376,6 +378,15 @@ def completeness_line(result) -> str:
     return (
         f"Data completeness over {episodes} closed episode{'' if episodes == 1 else 's'}: "
         f"{result.completeness_pct:.1f}%."
+    )
+
+
+def coverage_line(result) -> str:
+    """Outcome coverage: unlike completeness, a "declined" or "could not contact" skip does not
+    count, so it says how many closed episodes the outcome figures speak for."""
+    return (
+        f"Outcome coverage: {result.coverage_pct:.1f}% of closed episodes have baseline and end "
+        "UCLA scores."
     )
 
 

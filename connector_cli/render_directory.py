@@ -18,6 +18,7 @@ OUTCOME_LABELS = {
     "attended": "attended",
     "still-attending": "still attending",
     "did-not-attend": "did not attend",
+    "stopped-attending": "stopped attending",
     "not-known": "not known",
     "not-recorded": "not yet recorded",
 }

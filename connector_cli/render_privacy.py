@@ -16,6 +16,7 @@ _KINDS = {
     "goal_reviews": ("goal review", "goal reviews"),
     "contacts": ("contact", "contacts"),
     "signposts": ("signpost", "signposts"),
+    "signpost_outcomes": ("signpost outcome", "signpost outcomes"),
     "measures": ("questionnaire", "questionnaires"),
     "measure_answers": ("questionnaire answer", "questionnaire answers"),
     "gap_links": ("link to a service gap", "links to service gaps"),
@@ -429,9 +430,12 @@ def _signpost_lines(e: dict) -> list[str]:
         bits = [f"{s['to_text']} ({category})"]
         if s["accompanied"]:
             bits.append("went with you")
-        if s["outcome"]:
-            when = f" ({s['outcome_date']})" if s["outcome_date"] else ""
-            bits.append(f"outcome: {_label('SIGNPOST_OUTCOMES', s['outcome'])}{when}")
+        outcomes = s.get("outcomes") or (
+            [{"outcome": s["outcome"], "date": s["outcome_date"]}] if s["outcome"] else []
+        )
+        for o in outcomes:
+            when = f" ({o['date']})" if o["date"] else ""
+            bits.append(f"outcome: {_label('SIGNPOST_OUTCOMES', o['outcome'])}{when}")
         lines.append(f"- {s['date']}: " + ", ".join(bits))
     return lines
 

@@ -126,7 +126,8 @@ def escaped_md(text: str) -> str:
 
 
 def test_closed_letter_without_consent_leaves_out_their_story_and_says_so(demo, tmp_path):
-    person = closed_person(demo, consent=0)
+    person = closed_person(demo, consent=1)
+    ok("person", "edit", str(person["id"]), "--no-consent-to-share")  # they said no
     words = private_words(demo, person)
     result = ok("letter", str(person["id"]), "--about", "closed", "--out", str(tmp_path / "l"))
     left = next(line for line in result.stdout.splitlines() if line.startswith("Left out"))

@@ -22,7 +22,8 @@ BACKUP_NAME = re.compile(r"connector-\d{4}-\d{2}-\d{2}T\d{6}(-\d+)?\.db")
 # Every table that holds records about a person, directly or through their episodes.
 PERSON_TABLES = {
     "episodes", "episode_triggers", "conversations", "conversation_answers", "goals",
-    "goal_reviews", "contacts", "signposts", "measures", "measure_answers", "gaps", "concerns",
+    "goal_reviews", "contacts", "signposts", "signpost_outcomes", "measures", "measure_answers",
+    "gaps", "concerns",
 }  # fmt: skip
 
 
@@ -90,11 +91,16 @@ def add_episode(conn: sqlite3.Connection, pid: int, name: str, **e) -> int:
         "VALUES (?, ?, 'face-to-face', 60, 'home', ?, ?)",
         [eid, day, f"Visited {name} at home; talked about the choir", NOW],
     )
-    conn.execute(
+    sid = conn.execute(
         "INSERT INTO signposts (episode_id, date, to_text, category_group, category_sub, "
-        "outcome, created_at) VALUES (?, ?, 'St Mary''s Singers', 'third-sector', 'age', "
-        "'attended', ?)",
-        [eid, day, NOW],
+        "outcome, outcome_date, created_at) VALUES (?, ?, 'St Mary''s Singers', 'third-sector', "
+        "'age', 'attended', ?, ?)",
+        [eid, day, day, NOW],
+    ).lastrowid
+    conn.execute(
+        "INSERT INTO signpost_outcomes (signpost_id, date, outcome, created_at) "
+        "VALUES (?, ?, 'attended', ?)",
+        [sid, day, NOW],
     )
     conn.execute(
         "INSERT INTO concerns (person_id, episode_id, date, category, note, reported_to, "
@@ -498,8 +504,8 @@ def test_person_export_writes_everything_as_json_and_markdown(db_path, tmp_path,
     ] * 2
     assert held["counts"] == {
         "people": 1, "episodes": 2, "triggers": 2, "conversations": 2, "conversation_answers": 2,
-        "goals": 2, "goal_reviews": 2, "contacts": 2, "signposts": 2, "measures": 2,
-        "measure_answers": 8, "gap_links": 2, "concerns": 2,
+        "goals": 2, "goal_reviews": 2, "contacts": 2, "signposts": 2,
+        "signpost_outcomes": 2, "measures": 2, "measure_answers": 8, "gap_links": 2, "concerns": 2,
     }  # fmt: skip
     assert "Arthur" not in json_file.read_text() + md_file.read_text()
 
@@ -654,6 +660,7 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
         "goal_reviews": 1,
         "contacts": 1,
         "signposts": 1,
+        "signpost_outcomes": 1,
         "measures": 1,
         "measure_answers": 4,
         "gaps": 3,
@@ -677,6 +684,7 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
         "goal_reviews": 2,
         "contacts": 2,
         "signposts": 2,
+        "signpost_outcomes": 2,
         "measures": 2,
         "measure_answers": 8,
         "gap_links": 2,
@@ -777,7 +785,7 @@ def test_retention_erase_removes_them_securely(db_path):
     assert entry["detail"] == {
         "older_than_years": 6, "people": 2, "episodes": 3, "triggers": 3, "conversations": 3,
         "conversation_answers": 3, "goals": 3, "goal_reviews": 3, "contacts": 3, "signposts": 3,
-        "measures": 3, "measure_answers": 12, "gap_links": 2, "concerns": 3,
+        "signpost_outcomes": 3, "measures": 3, "measure_answers": 12, "gap_links": 2, "concerns": 3,
     }  # fmt: skip
     assert "Nothing" not in ok("retention", "--older-than", "6", "--erase", "--yes").stdout
     assert len(audit_rows(db_path)) == 1  # nothing left to erase, nothing recorded
@@ -894,6 +902,12 @@ def test_a_database_from_the_first_release_upgrades_with_every_row(db_path):
     assert rows(db_path, "SELECT previous_episode_id FROM episodes WHERE id = 2") == [
         {"previous_episode_id": 1}
     ]
+    # every outcome already recorded becomes the first entry of its signpost's history
+    assert rows(db_path, "SELECT signpost_id, date, outcome FROM signpost_outcomes") == [
+        {"signpost_id": s["id"], "date": s["outcome_date"] or s["date"], "outcome": s["outcome"]}
+        for s in rows(db_path, "SELECT * FROM signposts WHERE outcome IS NOT NULL ORDER BY id")
+    ]
+    assert rows(db_path, "SELECT count(*) AS n FROM signpost_outcomes") != [{"n": 0}]
     ok("backup")  # and the privacy commands work on the upgraded file
     ok("person", "export", "Doreen", "--out", db_path.parent / "sar")
     assert json.loads((db_path.parent / "sar.json").read_text())["counts"]["measure_answers"] == 18

@@ -95,6 +95,7 @@ def test_migrations_so_far():
         "m002_directory_verification",
         "m003_secrets",
         "m004_gap_indexes",
+        "m005_corrections",
         "m009_numbers_never_reused",
         "m011_a_person_details",
         "m011_b_concerns",

@@ -217,24 +217,18 @@ def test_free_text_volunteer_names_move_into_the_register_without_loss(db_path):
 
 
 def test_a_corrected_contact_is_linked_to_the_register_too(db_path, margaret):
-    from connector_cli import corrections
-    from connector_cli.errors import UserError
-    from connector_cli.store import connect, write
-
     ok("volunteer", "add", "Pat Smith")
     ok("visit", "log", "Margaret", "--kind", "telephone", "--minutes", "5", "--date", "2026-11-10")
-    conn = connect(db_path)
-    try:
-        with write(conn):
-            corrections.edit_contact(
-                conn, 1, {"delivered_by": "volunteer", "volunteer": "pat smith"}
-            )
-        with pytest.raises(UserError, match="Did you mean 'Pat Smith'"), write(conn):
-            corrections.edit_contact(conn, 1, {"volunteer": "Pat Smyth"})
-    finally:
-        conn.close()
+    ok("visit", "edit", "1", "--by", "volunteer", "--volunteer", "pat smith")
     assert rows(db_path, "SELECT delivered_by, volunteer, volunteer_id FROM contacts") == [
         {"delivered_by": "volunteer", "volunteer": "Pat Smith", "volunteer_id": 1}
+    ]
+    before = snapshot(db_path)
+    refused("visit", "edit", "1", "--volunteer", "Pat Smyth", contains="Did you mean 'Pat Smith'")
+    assert snapshot(db_path) == before
+    ok("visit", "edit", "1", "--by", "connector")
+    assert rows(db_path, "SELECT volunteer, volunteer_id FROM contacts") == [
+        {"volunteer": None, "volunteer_id": None}
     ]
 
 

@@ -165,40 +165,5 @@ def _volunteer_at_terminal(conn, name: str | None, can_ask: bool):
     return name, VolunteerIn(name=name)
 
 
-@visit_app.command("edit")
-def edit(
-    contact_id: Annotated[
-        int,
-        typer.Argument(metavar="CONTACT_ID", help="The contact's number (show --json lists them)."),
-    ],
-    minutes: Annotated[int | None, typer.Option("--minutes", metavar="N")] = None,
-    location: Annotated[str | None, typer.Option("--location", metavar="SLUG")] = None,
-    note: Annotated[str | None, typer.Option("--note")] = None,
-    after_closure: Annotated[
-        bool,
-        typer.Option(
-            "--after-closure", help="Mark it as keeping in touch after closure (not counted)."
-        ),
-    ] = False,
-) -> None:
-    """Correct a contact: its minutes, location, note, or mark it as after closure."""
-    from connector_cli import corrections, session
-    from connector_cli.store import write
-
-    given = {
-        "minutes": minutes,
-        "location": location,
-        "note": note,
-        "after_closure": after_closure or None,
-    }
-    changes = {k: v for k, v in given.items() if v is not None}
-    conn = session.open_db()
-    with write(conn):
-        row = corrections.edit_contact(conn, contact_id, changes)
-    typer.echo(
-        f"Updated contact {contact_id} ({row['kind']} on {row['date']}): {', '.join(sorted(changes)).replace('_', ' ')}."
-    )
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(visit_app, name="visit")

@@ -262,12 +262,27 @@ def edit(
     closure_detail: Annotated[
         str | None, typer.Option("--closure-detail", help="Explain a closure.")
     ] = None,
+    referral_date: Annotated[
+        str | None,
+        typer.Option("--referral-date", metavar="DATE", help="Correct the date referred."),
+    ] = None,
+    decision_date: Annotated[
+        str | None,
+        typer.Option(
+            "--decision-date",
+            metavar="DATE",
+            help="Correct the date it was accepted, declined or failed.",
+        ),
+    ] = None,
     episode: EpisodeOpt = None,
 ) -> None:
-    """Correct or complete a referral's details (source, triggers, closure detail...)."""
-    from connector_cli import corrections, pathway, session
+    """Correct or complete a referral's details (dates, source, triggers, closure detail...)."""
+    from connector_cli import corrections, corrections_episode, dates, pathway, session
     from connector_cli.models import EpisodeEdit
     from connector_cli.store import write
+
+    referred = dates.parse_past_date(referral_date, what="referral date") if referral_date else None
+    decided = dates.parse_past_date(decision_date, what="decision date") if decision_date else None
 
     given = {
         "source": source,
@@ -282,9 +297,15 @@ def edit(
     conn = session.open_db()
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
-        changed = corrections.edit_episode(conn, episode_row, edit_in)
+        changed = []
+        if referred or decided:
+            changed += corrections_episode.edit_referral_dates(
+                conn, episode_row, referral_date=referred, decision_date=decided
+            )
+        if edit_in.model_fields_set or not (referred or decided):
+            changed += corrections.edit_episode(conn, episode_row, edit_in)
     typer.echo(
-        f"Updated {person_row['name']}'s referral (episode {episode_row['id']}): {', '.join(changed).replace('_', ' ')}."
+        f"Updated {person_row['name']}'s referral (episode {episode_row['id']}): {', '.join(changed).replace('_', ' ') or 'nothing changed'}."
     )
 
 

@@ -278,6 +278,25 @@ def baseline_ucla_missing(conn: sqlite3.Connection, today: str) -> list[sqlite3.
     ).fetchall()
 
 
+def baseline_ucla_skipped(conn: sqlite3.Connection, reasons: tuple[str, ...]) -> list[sqlite3.Row]:
+    """Accepted episodes whose baseline UCLA was recorded only as not collected, for one of
+    `reasons`, with the skip's measure id, date and reason."""
+    marks = ", ".join("?" for _ in reasons)
+    return conn.execute(
+        f"""SELECT {PERSON_COLUMNS}, e.closure_date, m.id AS measure_id, m.date,
+                   m.skipped_reason
+            FROM measures m JOIN episodes e ON e.id = m.episode_id
+            JOIN people p ON p.id = e.person_id
+            WHERE m.instrument = '{UCLA}' AND m.stage = 'baseline'
+              AND m.skipped_reason IN ({marks}) AND e.status = 'accepted'
+              AND NOT EXISTS (SELECT 1 FROM measures s WHERE s.episode_id = e.id
+                              AND s.instrument = '{UCLA}' AND s.stage = 'baseline'
+                              AND s.skipped_reason IS NULL)
+            ORDER BY e.id, m.id""",
+        reasons,
+    ).fetchall()
+
+
 def end_measures_missing(conn: sqlite3.Connection, closed_before: str) -> list[sqlite3.Row]:
     """(episode, instrument) pairs with no end record, for episodes closed before
     `closed_before` (not after a death): every instrument recorded at baseline (so each

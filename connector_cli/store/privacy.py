@@ -31,6 +31,8 @@ _EPISODE_COUNTS = """
      (SELECT id FROM goals WHERE episode_id IN e)) AS goal_reviews,
   (SELECT count(*) FROM contacts WHERE episode_id IN e) AS contacts,
   (SELECT count(*) FROM signposts WHERE episode_id IN e) AS signposts,
+  (SELECT count(*) FROM signpost_outcomes WHERE signpost_id IN
+     (SELECT id FROM signposts WHERE episode_id IN e)) AS signpost_outcomes,
   (SELECT count(*) FROM measures WHERE episode_id IN e) AS measures,
   (SELECT count(*) FROM measure_answers WHERE measure_id IN
      (SELECT id FROM measures WHERE episode_id IN e)) AS measure_answers,
@@ -183,6 +185,14 @@ def conversation_answers(conn: sqlite3.Connection, conversation_id: int) -> list
 
 def goal_reviews(conn: sqlite3.Connection, goal_id: int) -> list[dict]:
     rows = conn.execute("SELECT * FROM goal_reviews WHERE goal_id = ? ORDER BY date, id", [goal_id])
+    return [dict(row) for row in rows]
+
+
+def signpost_outcomes(conn: sqlite3.Connection, signpost_id: int) -> list[dict]:
+    rows = conn.execute(
+        "SELECT date, outcome FROM signpost_outcomes WHERE signpost_id = ? ORDER BY date, id",
+        [signpost_id],
+    )
     return [dict(row) for row in rows]
 
 
