@@ -15,12 +15,13 @@ give the same answer on every episode of a hand-built caseload.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from connector_cli import measures_due
-from connector_cli.settings import DATE_SETTINGS, DEFAULTS, all_settings
+from connector_cli.settings import DATE_SETTINGS, DEFAULTS, TEXT_SETTINGS, all_settings
 from connector_cli.store import caseload as sql
+from connector_cli.store.concerns import open_concerns
 
 # --- What is due -------------------------------------------------------------------------------
 
@@ -168,6 +169,7 @@ class Caseload:
     support_weeks: int
     open: list[OpenEpisode]
     follow_ups: list[FollowUp]
+    open_concerns: list[dict] = field(default_factory=list)  # safeguarding, oldest first
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -322,9 +324,23 @@ def caseload(conn: sqlite3.Connection, *, today: date) -> Caseload:
         rows = [dict(row) for row in sql.open_episodes(conn)]
         taken = sql.measure_stages(conn, sql.OPEN_IDS, {})
         follow_ups = _follow_ups(conn, s, today)
+        concerns = [
+            {k: c[k] for k in ("id", "person_id", "person_name", "category", "date")}
+            for c in open_concerns(conn)
+        ]
     items = [_open_episode(row, taken.get(row["episode_id"], set()), s, today) for row in rows]
+    flagged = {c["person_id"] for c in concerns}
+    items = [_with_concern(item) if item.person_id in flagged else item for item in items]
     items.sort(key=lambda item: urgency(item, today))
-    return Caseload(today.isoformat(), s["support_weeks"], items, follow_ups)
+    return Caseload(today.isoformat(), s["support_weeks"], items, follow_ups, concerns)
+
+
+def _with_concern(item: OpenEpisode) -> OpenEpisode:
+    """An open safeguarding concern is the first warning, and counts towards urgency."""
+    from dataclasses import replace
+
+    warning = CaseloadWarning("concern", "open safeguarding concern")
+    return replace(item, warnings=(warning, *item.warnings))
 
 
 # --- The check ---------------------------------------------------------------------------------
@@ -385,8 +401,14 @@ class Setting:
 
 
 def list_settings(conn: sqlite3.Connection) -> list[Setting]:
+    from connector_cli.settings import TEXT_SETTINGS, get_text_setting
+
     values = all_settings(conn)
-    return [Setting(key, values[key], default, text) for key, (default, text) in DEFAULTS.items()]
+    numbers = [
+        Setting(key, values[key], default, text) for key, (default, text) in DEFAULTS.items()
+    ]
+    words = [Setting(k, get_text_setting(conn, k), None, text) for k, text in TEXT_SETTINGS.items()]
+    return numbers + words
 
 
 def _setting(conn: sqlite3.Connection, key: str) -> Setting:
@@ -401,6 +423,8 @@ def change_setting(conn: sqlite3.Connection, *, key: str, value: str) -> Setting
 
     key = _known_key(key)
     text = value.strip()
+    if key in TEXT_SETTINGS:
+        return _change_text_setting(conn, key, value)
     if key in DATE_SETTINGS:
         text = _date_setting(key, text)
     elif not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_SETTING:
@@ -411,6 +435,36 @@ def change_setting(conn: sqlite3.Connection, *, key: str, value: str) -> Setting
     _check_consistent(all_settings(conn))  # refused: the transaction rolls the change back
     record(conn, "config-set", key=key, value=int(text))
     return _setting(conn, key)
+
+
+def _change_text_setting(conn: sqlite3.Connection, key: str, value: str) -> Setting:
+    """The scheme's name or contact details: one clear line of text (or several for contact)."""
+    from connector_cli.errors import UserError
+    from connector_cli.settings import (
+        MAX_TEXT_SETTING,
+        ONE_LINE_SETTINGS,
+        _clean,
+        set_text_setting,
+    )
+    from connector_cli.store.audit import record
+
+    text = _clean_text(value)
+    if not text:
+        raise UserError(f"{key} cannot be blank; `connector config reset {key}` removes it.")
+    if len(text) > MAX_TEXT_SETTING:
+        raise UserError(f"{key} is too long: at most {MAX_TEXT_SETTING} characters.")
+    if key in ONE_LINE_SETTINGS:  # they reach CSV files: one line, no formula
+        text = _clean(text, key.replace("-", " "))
+    set_text_setting(conn, key, text)
+    record(conn, "config-set", key=key)
+    return _setting(conn, key)
+
+
+def _clean_text(value: str) -> str:
+    """The one rule for typed text (clean.py): no control characters, no bidi overrides."""
+    from connector_cli import clean
+
+    return clean.check(value.strip())
 
 
 def _check_consistent(values: dict[str, int]) -> None:
@@ -464,6 +518,9 @@ def _known_key(key: str) -> str:
     from connector_cli.errors import UserError
 
     wanted = key.strip().casefold().replace("-", "_")
+    if wanted.replace("_", "-") in TEXT_SETTINGS:
+        return wanted.replace("_", "-")
     if wanted not in DEFAULTS:
-        raise UserError(f"Unknown setting '{key}'. Valid: {', '.join(DEFAULTS)}.")
+        valid = ", ".join([*DEFAULTS, *TEXT_SETTINGS])
+        raise UserError(f"Unknown setting '{key}'. Valid: {valid}.")
     return wanted

@@ -36,6 +36,9 @@ COMMAND_MODULES = (
     "diary",
     "notes",
     "imports",
+    "concerns",
+    "volunteers",
+    "letters",
 )
 
 

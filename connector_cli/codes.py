@@ -517,3 +517,62 @@ WHAT_MATTERS_QUESTIONS: dict[str, str] = {
     "barriers-note": "Anything more about what gets in the way?",
     "strengths": "What are you good at? Strengths and interests:",
 }
+
+
+# --- How a person prefers to be contacted ------------------------------------------------------
+
+CONTACT_METHODS: tuple[Code, ...] = _codes(
+    None,
+    ("phone", "Phone call"),
+    ("text", "Text message"),
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("visit", "In person (a visit)"),
+    ("via-someone", "Through a named family member, carer or friend"),
+)
+
+
+# --- Safeguarding concern categories ------------------------------------------------------------
+# The types of abuse and neglect in the Care Act 2014 statutory guidance (chapter 14), plus
+# self-neglect (also named there) and "other". Definitions are short prompts, not legal text.
+
+CONCERN_CATEGORIES: tuple[Code, ...] = tuple(
+    Code(slug, label, None, definition)
+    for slug, label, definition in (
+        ("physical", "Physical abuse", "Hitting, pushing, restraint, misuse of medication"),
+        ("domestic", "Domestic abuse", "Abuse by a partner or family member, incl. coercion"),
+        ("sexual", "Sexual abuse", "Any sexual act or contact without consent"),
+        (
+            "psychological",
+            "Psychological or emotional abuse",
+            "Threats, humiliation, intimidation, isolation, controlling",
+        ),
+        (
+            "financial",
+            "Financial or material abuse",
+            "Theft, fraud, scams, pressure over money, wills or property",
+        ),
+        ("modern-slavery", "Modern slavery", "Forced labour, trafficking, domestic servitude"),
+        (
+            "discriminatory",
+            "Discriminatory abuse",
+            "Harassment or ill-treatment because of a protected characteristic",
+        ),
+        (
+            "organisational",
+            "Organisational abuse",
+            "Neglect or poor practice within a care setting or service",
+        ),
+        (
+            "neglect",
+            "Neglect or acts of omission",
+            "Ignoring care needs, withholding medication, food or heating",
+        ),
+        (
+            "self-neglect",
+            "Self-neglect",
+            "Not caring for own hygiene, health or surroundings; hoarding",
+        ),
+        ("other", "Other concern", "Anything else that worries you about their safety"),
+    )
+)

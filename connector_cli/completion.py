@@ -109,9 +109,10 @@ def lonely_categories(ctx, incomplete: str) -> Candidates:
 
 
 def settings_keys(ctx, incomplete: str) -> Candidates:
-    from connector_cli.settings import DEFAULTS
+    from connector_cli.settings import DEFAULTS, TEXT_SETTINGS
 
-    return _prefixed([(key, text) for key, (_, text) in DEFAULTS.items()], incomplete)
+    keys = [(key, text) for key, (_, text) in DEFAULTS.items()] + list(TEXT_SETTINGS.items())
+    return _prefixed(keys, incomplete)
 
 
 def dates(ctx, incomplete: str) -> Candidates:
@@ -172,6 +173,19 @@ COMPLETERS: dict[str, Completer] = {
     "survey take ID": instruments,
     "config set KEY": settings_keys,
     "config reset KEY": settings_keys,
+    # issue 16: home details, concerns, volunteers, letters
+    "--contact-method": code_list(codes.CONTACT_METHODS),
+    "concern add --category": code_list(codes.CONCERN_CATEGORIES),
+    "--reported-to": choices(),  # who it was reported to: free text
+    "CONCERN_ID": records.newest(
+        "concerns",
+        "p.name || ': ' || s.date || ' ' || s.category "
+        "|| CASE WHEN s.closed_date IS NULL THEN ' (open)' ELSE '' END",
+    ),
+    "--volunteer": records.volunteers,
+    "volunteer retire NAME": records.volunteers,
+    "letter --about": choices("accepted", "declined", "closed"),
+    "letter --to": choices("referrer", "gp"),
 }
 
 

@@ -124,6 +124,15 @@ def directory_entries(ctx, incomplete: str) -> Candidates:
     return _numbered(_read(ctx, lambda conn: conn.execute(sql).fetchall()), incomplete)
 
 
+def volunteers(ctx, incomplete: str) -> Candidates:
+    """Volunteers in the register still volunteering, by name."""
+    sql = "SELECT name, coalesce('checked ' || checked_date, '') FROM volunteers "
+    sql += "WHERE retired_date IS NULL ORDER BY name"
+    rows = _read(ctx, lambda conn: conn.execute(sql).fetchall())
+    wanted = incomplete.casefold()
+    return [(name, text) for name, text in rows if name.casefold().startswith(wanted)]
+
+
 def signposts(ctx, incomplete: str) -> Candidates:
     """Signposts, those still waiting for an outcome first, newest first."""
     sql = (

@@ -70,6 +70,8 @@ def edit_contact(
     after = _after_closure(episode, contact.date, changes, row, moving)
     values = contact.model_dump(exclude={"after_closure"})
     values.update(date=contact.date.isoformat(), journey=int(contact.journey), after_closure=after)
+    if "volunteer" in changes or contact.volunteer is None:  # the register (visit log's rule)
+        values.update(_volunteer_link(conn, contact.volunteer, contact.date))
     if moving:
         values["episode_id"] = to_episode["id"]
     changed = [k for k, v in values.items() if k != "episode_id" and row[k] != v]
@@ -85,6 +87,16 @@ def edit_contact(
             to_episode=to_episode["id"],
         )
     return row, changed + (["episode"] if moving else [])
+
+
+def _volunteer_link(conn: sqlite3.Connection, name: str | None, on: date) -> dict:
+    """The register's spelling and number for a named volunteer; refused when unknown."""
+    if not name:
+        return {"volunteer": None, "volunteer_id": None}
+    from connector_cli.volunteers import volunteer_for_contact
+
+    found = volunteer_for_contact(conn, name, on)
+    return {"volunteer": found["name"], "volunteer_id": found["id"]}
 
 
 def _after_closure(episode, day: date, changes: dict, row, moving: bool) -> int:

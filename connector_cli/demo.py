@@ -44,6 +44,8 @@ LAST = (
     "Kelly Cook Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Khan Begum Ali "
     "Hussain Singh Kaur Nowak Okafor Mensah Chen Wang O'Brien MacDonald"
 ).split()
+STREETS = ("Mill Lane", "Church Street", "Park Road", "Station Road", "Victoria Terrace")
+PRACTICES = ("Riverside Surgery", "Old Town Medical Centre", "Hillcrest Health Centre")
 AREAS = ("Riverside", "Old Town", "Hillcrest", "Docklands", "Millbrook", "Northgate", "Eastfield")
 
 SOURCES = (
@@ -168,6 +170,8 @@ class Shape:
     signpost_visits: tuple[int, ...] = (1, 3, 5)  # visits that may bring a signpost
 
 
+DEMO_VOLUNTEERS = ("Sam", "Priya", "Geoff")
+
 # About 10 contacts, 2 goals, 2 signposts and 6-7 questionnaires per person (issue 8).
 BENCHMARK = Shape(
     contacts=(10, 16), days_between=(4, 8), goals=(2, 2, 2, 3), signpost_visits=(1, 3, 5, 7)
@@ -184,6 +188,7 @@ class Demo:
         shape: Shape = Shape(),
     ):
         self.conn, self.rng, self.today, self.span = conn, random.Random(seed), today, span_days
+        self.seed = seed
         self.shape = shape
         self.counts = Counts()
         self.born: set[tuple[str, object]] = set()
@@ -191,6 +196,15 @@ class Demo:
         from connector_cli.measures import record_measure, skip_measure
 
         self.record_measure, self.skip_measure = record_measure, skip_measure
+
+    def volunteers(self) -> None:
+        """The register the demo's volunteer contacts name (checked a while before the span)."""
+        from connector_cli.models import VolunteerIn
+        from connector_cli.volunteers import add_volunteer
+
+        checked = self.today - timedelta(days=self.span + 30)
+        for name in DEMO_VOLUNTEERS:
+            add_volunteer(self.conn, volunteer=VolunteerIn(name=name, checked_date=checked))
 
     # --- people and referrals ------------------------------------------------------------
 
@@ -274,7 +288,29 @@ class Demo:
             email=f"person{number}@example.org" if rng.random() < 0.3 else None,
             consent_to_share=rng.random() < 0.85,
             no_known_risks=rng.random() < 0.8,
+            **self._home(number),
         )
+
+    def _home(self, number: int) -> dict:
+        """Invented home-visit details, from a generator of their own so that adding them left
+        the rest of every demo exactly as it was. Postcodes are in the unallocated ZZ area."""
+        rng = random.Random(f"{self.seed}-home-{number}")
+        kin = rng.choice(
+            (None, ("Jane Doe", "daughter"), ("Sam Doe", "son"), ("Pat Green", "neighbour"))
+        )
+        return {
+            "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+            "postcode": f"ZZ{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}"
+            f"{rng.choice('LNPQRSTUWXYZ')}",
+            "gp_practice": rng.choice(PRACTICES),
+            "kin_name": kin[0] if kin else None,
+            "kin_relationship": kin[1] if kin else None,
+            "kin_phone": f"07700 901{number % 1000:03d}" if kin else None,
+            "contact_method": rng.choice(("phone", "phone", "visit", "text", "letter", None)),
+            "access_needs": rng.choice(
+                (None, None, None, "Hard of hearing", "Uses a walking frame", "Ring twice")
+            ),
+        }
 
     def _episode(self, episode_id: int, referred: date) -> None:
         rng, conn = self.rng, self.conn
@@ -401,7 +437,7 @@ class Demo:
                 "video": 30,
             }.get(kind),
             delivered_by="volunteer" if volunteer else "connector",
-            volunteer=rng.choice(("Sam", "Priya", "Geoff")) if volunteer else None,
+            volunteer=rng.choice(DEMO_VOLUNTEERS) if volunteer else None,
             location=(
                 ("home" if first_visit else _weighted(rng, LOCATIONS))
                 if kind == "face-to-face"
@@ -657,6 +693,7 @@ def build_demo(
             "Use --db demo.db (or set CONNECTOR_DB) to try it on a new file."
         )
     demo = Demo(conn, seed, dates.today(), span_for(people), shape)
+    demo.volunteers()
     for number in range(1, people + 1):
         demo.person(number)
     demo.directory()

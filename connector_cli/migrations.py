@@ -468,6 +468,100 @@ def _fill_search_index(db) -> None:
     db.execute("UPDATE conversation_answers SET key = key")
 
 
+def m011_a_person_details(db) -> None:
+    """What a home visit needs: address, GP practice, next of kin or emergency contact, how the
+    person prefers to be contacted and any access or communication needs. Personal details:
+    shown, exported to the person and erased with them; never in an aggregate file."""
+    _run(
+        db,
+        """
+ALTER TABLE people ADD COLUMN address TEXT;
+ALTER TABLE people ADD COLUMN postcode TEXT;
+ALTER TABLE people ADD COLUMN gp_practice TEXT;
+ALTER TABLE people ADD COLUMN kin_name TEXT;
+ALTER TABLE people ADD COLUMN kin_relationship TEXT;
+ALTER TABLE people ADD COLUMN kin_phone TEXT;
+ALTER TABLE people ADD COLUMN contact_method TEXT;
+ALTER TABLE people ADD COLUMN access_needs TEXT
+""",
+    )
+
+
+def m011_b_concerns(db) -> None:
+    """Safeguarding concerns about a person (Care Act 2014 categories), open until closed with
+    an outcome. Erased with the person (cascade); only counts ever leave the file."""
+    _run(
+        db,
+        """
+CREATE TABLE concerns (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    episode_id INTEGER REFERENCES episodes(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    category TEXT NOT NULL,
+    note TEXT NOT NULL,
+    reported_to TEXT,
+    reference TEXT,
+    closed_date TEXT,
+    outcome TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT
+);
+CREATE INDEX idx_concerns_person ON concerns(person_id);
+CREATE INDEX idx_concerns_episode ON concerns(episode_id);
+CREATE INDEX idx_concerns_date ON concerns(date, closed_date)
+""",
+    )
+
+
+def m011_c_volunteers(db) -> None:
+    """The volunteer register, and each volunteer-delivered contact linked to it.
+
+    Existing free-text names on contacts become register entries: names that differ only in
+    case or surrounding spaces are one volunteer (the first spelling is kept as the name). The
+    text on each contact is left exactly as it was, so nothing typed is lost.
+    """
+    _run(
+        db,
+        """
+CREATE TABLE volunteers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (trim(name) <> ''),
+    phone TEXT,
+    checked_date TEXT,
+    retired_date TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX idx_volunteers_name ON volunteers(lower(name));
+ALTER TABLE contacts ADD COLUMN volunteer_id INTEGER REFERENCES volunteers(id);
+CREATE INDEX idx_contacts_volunteer ON contacts(volunteer_id)
+""",
+    )
+    from datetime import UTC, datetime
+
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    ids: dict[str, int] = {}
+    rows = db.execute(
+        "SELECT id, volunteer FROM contacts WHERE volunteer IS NOT NULL AND trim(volunteer) <> '' "
+        "ORDER BY id"
+    ).fetchall()
+    for contact_id, typed in rows:
+        name = " ".join(typed.split())
+        key = name.casefold()
+        if key not in ids:
+            found = db.execute(
+                "SELECT id FROM volunteers WHERE lower(name) = lower(?)", [name]
+            ).fetchone()
+            ids[key] = (
+                found[0]
+                if found
+                else db.execute(
+                    "INSERT INTO volunteers (name, created_at) VALUES (?, ?)", [name, at]
+                ).lastrowid
+            )
+        db.execute("UPDATE contacts SET volunteer_id = ? WHERE id = ?", [ids[key], contact_id])
+
+
 MIGRATIONS = [
     m001_core,
     m002_directory_verification,
@@ -476,6 +570,9 @@ MIGRATIONS = [
     m005_corrections,
     m009_numbers_never_reused,
     m010_a_plans_notes_search,
+    m011_a_person_details,
+    m011_b_concerns,
+    m011_c_volunteers,
 ]
 
 

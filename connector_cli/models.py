@@ -6,6 +6,7 @@ written here, not as pydantic's multi-line report. Imported lazily: pydantic is 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -57,7 +58,40 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class ReferralIn(Model):
+_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
+
+
+def _postcode(value: Any) -> str | None:
+    """A UK postcode, written the usual way ('ls6 3ab' -> 'LS6 3AB')."""
+    cleaned = _text(value)
+    if cleaned is None:
+        return None
+    packed = "".join(cleaned.split()).upper()
+    if not _POSTCODE.fullmatch(packed):
+        raise UserError(f"'{' '.join(cleaned.split())}' is not a UK postcode (e.g. LS6 3AB).")
+    return f"{packed[:-3]} {packed[-3:]}"
+
+
+Postcode = Annotated[str | None, BeforeValidator(_postcode)]
+
+
+class HomeDetails(Model):
+    """What a home visit needs (new-referral, person edit). Personal: never aggregated."""
+
+    address: Text = None
+    postcode: Postcode = None
+    gp_practice: Text = None
+    kin_name: Name = None
+    kin_relationship: Name = None
+    kin_phone: Name = None
+    contact_method: Annotated[str | None, _code(codes.CONTACT_METHODS, "contact method")] = None
+    access_needs: Text = None
+
+
+HOME_DETAILS = tuple(HomeDetails.model_fields)
+
+
+class ReferralIn(HomeDetails):
     name: Name
     referral_date: Annotated[date, _past("referral date")]
     source: Annotated[str | None, _code(codes.SOURCES, "referral source")] = None
@@ -252,7 +286,7 @@ class Created(Model):
 # --- Corrections: only the fields given are changed ----------------------------------------
 
 
-class PersonEdit(Model):
+class PersonEdit(HomeDetails):
     name: Name = None
     dob: Annotated[date | None, _past("date of birth")] = None
     gender: Annotated[str | None, _code(codes.GENDERS, "gender")] = None
@@ -307,6 +341,54 @@ class EpisodeEdit(Model):
             raise UserError(f"Age {self.age} is not an adult's age in years (16-120).")
         if self.age is not None and self.age_not_stated:
             raise UserError("Give an age or 'not-stated', not both.")
+        return self
+
+
+# --- Safeguarding concerns and volunteers -------------------------------------------------------
+
+
+class ConcernIn(Model):
+    date: Annotated[date, _past("date")]
+    category: Annotated[str, _code(codes.CONCERN_CATEGORIES, "concern category")]
+    note: Text
+    reported_to: Text = None
+    reference: Name = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> ConcernIn:
+        if not self.note:
+            raise UserError("A concern needs a note of what was seen or said (--note).")
+        if self.reference and not self.reported_to:
+            raise UserError("A --reference needs --reported-to (who gave the reference).")
+        return self
+
+
+class ConcernChange(Model):
+    note: Text = None
+    reported_to: Text = None
+    reference: Name = None
+
+
+class ConcernClose(Model):
+    date: Annotated[date, _past("date")]
+    outcome: Text
+
+    @model_validator(mode="after")
+    def _rules(self) -> ConcernClose:
+        if not self.outcome:
+            raise UserError("Closing a concern needs its outcome (--outcome).")
+        return self
+
+
+class VolunteerIn(Model):
+    name: Name
+    phone: Name = None
+    checked_date: Annotated[date | None, _past("check date")] = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> VolunteerIn:
+        if not self.name:
+            raise UserError("A volunteer needs a name.")
         return self
 
 

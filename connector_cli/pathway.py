@@ -111,7 +111,10 @@ def _check_re_referral(previous: sqlite3.Row, referral_date: date) -> None:
 
 
 def _person_values(referral: ReferralIn) -> dict:
+    from connector_cli.models import HOME_DETAILS
+
     fields = ("name", "gender", "ethnicity", "living", "area", "phone", "email", "risks")
+    fields += HOME_DETAILS
     values = {field: getattr(referral, field) for field in fields}
     values["dob"] = referral.dob.isoformat() if referral.dob else None
     values["consent_to_share"] = (
@@ -250,6 +253,11 @@ def log_contact(conn, episode: sqlite3.Row, contact: ContactIn) -> int:
     values.update(
         date=contact.date.isoformat(), journey=int(contact.journey), after_closure=int(after)
     )
+    if contact.volunteer:
+        from connector_cli.volunteers import volunteer_for_contact
+
+        volunteer = volunteer_for_contact(conn, contact.volunteer, contact.date)
+        values.update(volunteer=volunteer["name"], volunteer_id=volunteer["id"])
     return sql.insert_contact(conn, episode["id"], values)
 
 

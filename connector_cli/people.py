@@ -132,8 +132,13 @@ def person_story(conn: sqlite3.Connection, person: str, episode_id: int | None =
         for e in people_sql.episodes_of(conn, person_row["id"])
         if e["id"] != episode_row["id"]
     ]
+    from connector_cli.store.concerns import person_concerns
+
     return {
         "person": dict(person_row),
+        "open_concerns": [
+            c for c in person_concerns(conn, person_row["id"]) if not c["closed_date"]
+        ],
         "episode": episode_story(conn, episode_row, today),
         "other_episodes": others,
         "today": today.isoformat(),

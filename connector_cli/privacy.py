@@ -496,6 +496,7 @@ def person_record(conn: sqlite3.Connection, *, person_id: int) -> dict:
         "person": store.person_row(conn, person_id),
         "episodes": episodes,
         "gaps": store.linked_gaps(conn, person_id),
+        "concerns": store.person_concerns(conn, person_id),
         "counts": store.person_counts(conn, person_id),
     }
 

@@ -155,6 +155,44 @@ def _person_header(person: dict, episode: dict) -> str:
     )
 
 
+def _open_concerns(out, concerns: list[dict]) -> None:
+    """Open safeguarding concerns come first, so nobody visits without knowing."""
+    from connector_cli import codes
+
+    for c in concerns:
+        reported = f", reported to {_e(c['reported_to'])}" if c["reported_to"] else ""
+        out.print(
+            f"[bold red]OPEN SAFEGUARDING CONCERN {c['id']}[/bold red] "
+            f"({_label(codes.CONCERN_CATEGORIES, c['category']).lower()}, raised {c['date']}"
+            f"{reported}): {_e(c['note'])}"
+        )
+
+
+def _home_details(person: dict) -> str:
+    """Address, GP, next of kin, how to contact them, access needs: what a home visit needs."""
+    from connector_cli import codes
+
+    where = ", ".join(_e(x) for x in (person.get("address"), person.get("postcode")) if x)
+    kin = person.get("kin_name")
+    if kin:
+        kin = _e(kin) + (
+            f" ({_e(person['kin_relationship'])})" if person["kin_relationship"] else ""
+        )
+        kin += f" {_e(person['kin_phone'])}" if person["kin_phone"] else ""
+    elif person.get("kin_phone"):
+        kin = _e(person["kin_phone"])
+    bits = [
+        f"Home: {where}" if where else "",
+        f"GP: {_e(person['gp_practice'])}" if person.get("gp_practice") else "",
+        f"Next of kin: {kin}" if kin else "",
+        "Prefers: " + _label(codes.CONTACT_METHODS, person["contact_method"]).lower()
+        if person.get("contact_method")
+        else "",
+        f"Access needs: {_e(person['access_needs'])}" if person.get("access_needs") else "",
+    ]
+    return " · ".join(b for b in bits if b)
+
+
 def _episode_line(episode: dict) -> str:
     from connector_cli import codes
 
@@ -358,7 +396,11 @@ def _corrections(out, episode: dict) -> None:
 def person_story(story: dict) -> None:
     out = console()
     person, episode = story["person"], story["episode"]
+    _open_concerns(out, story.get("open_concerns", []))
     out.print(_person_header(person, episode))
+    home = _home_details(person)
+    if home:
+        out.print(home)
     out.print(_episode_line(episode))
     out.print(_triggers_line(episode))
     _what_matters(out, episode)

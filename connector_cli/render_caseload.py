@@ -172,6 +172,7 @@ def _warnings(item, support_weeks: int, wide: bool) -> tuple[list[str], str]:
         "no-contact": f"no contact {item.days_waiting}d",
         "pending": f"pending {item.days_waiting}d",
         "over-weeks": f"over {support_weeks} wk{'' if support_weeks == 1 else 's'}",
+        "concern": "SAFEGUARDING",
     }
     return [short[w.code] for w in item.warnings], "red"
 
@@ -262,13 +263,28 @@ def _follow_up_rows(data, today: date) -> tuple[list[Column], list[list]]:
     return columns, rows
 
 
+def _concern_lines(concerns: list[dict], paint) -> list[str]:
+    """Open safeguarding concerns above everything else, each on its own line."""
+    if not concerns:
+        return []
+    lines = [paint(f"Open safeguarding concerns: {len(concerns)}", "bold red")]
+    for c in concerns:
+        lines.append(
+            f"  concern {c['id']}: #{c['person_id']} {c['person_name']} ({c['category']}, "
+            f"raised {c['date']})"
+        )
+    lines.append(paint("  `connector concern list --open` for details.", "dim"))
+    lines.append("")
+    return lines
+
+
 def caseload(data, *, as_json: bool) -> None:
     if as_json:
         print_json(data.to_dict())
         return
     paint, width = _painter(), _width()
     today = date.fromisoformat(data.today)
-    lines = []
+    lines = _concern_lines(data.open_concerns, paint)
     if not data.open:
         lines.append("No open episodes. Add a referral with `connector new-referral`.")
     else:
@@ -399,21 +415,34 @@ def settings_table(settings: list, *, as_json: bool) -> None:
     if as_json:
         print_json({"settings": {s.key: s.value for s in settings}})
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Setting", no_wrap=True)
     table.add_column("Value", justify="right", no_wrap=True)
     table.add_column("What it means", overflow="fold")
+    words = [s for s in settings if not isinstance(s.default, int)]  # the scheme's own words
     for s in settings:
-        value = str(s.value) if s.value == s.default else f"{s.value} (default {s.default})"
-        table.add_row(s.key, value, s.description)
-    console().print(table)
+        if s not in words:
+            value = str(s.value) if s.value == s.default else f"{s.value} (default {s.default})"
+            table.add_row(s.key, value, s.description)
+    out = console()
+    out.print(table)
+    for s in words:
+        value = "(not set)" if s.value is None else s.value.replace("\n", " / ")
+        out.print(f"\n{s.key}: {escape(value)}\n  [dim]{s.description}[/dim]")
 
 
 def setting_changed(setting, *, as_json: bool) -> None:
     if as_json:
         print_json({"key": setting.key, "value": setting.value, "default": setting.default})
         return
-    note = " (the default)" if setting.value == setting.default else ""
-    console().print(f"{setting.key} = {setting.value}{note}.", markup=False, highlight=False)
+    if setting.value is None:
+        text = f"{setting.key} is not set."
+    elif isinstance(setting.value, str):
+        text = f"{setting.key} = {setting.value}"
+    else:
+        note = " (the default)" if setting.value == setting.default else ""
+        text = f"{setting.key} = {setting.value}{note}."
+    console().print(text, markup=False, highlight=False)

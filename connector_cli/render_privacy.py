@@ -22,6 +22,7 @@ _KINDS = {
     "gap_links": ("link to a service gap", "links to service gaps"),
     "notes": ("case note", "case notes"),
     "plans": ("arranged contact", "arranged contacts"),
+    "concerns": ("safeguarding concern", "safeguarding concerns"),
 }
 
 
@@ -306,6 +307,20 @@ def _person_lines(person: dict) -> list[str]:
         "Area": person["area"],
         "Phone": person["phone"],
         "Email": person["email"],
+        "Address": person.get("address"),
+        "Postcode": person.get("postcode"),
+        "GP practice": person.get("gp_practice"),
+        "Next of kin or emergency contact": ", ".join(
+            x
+            for x in (
+                person.get("kin_name"),
+                person.get("kin_relationship"),
+                person.get("kin_phone"),
+            )
+            if x
+        ),
+        "Preferred way to be contacted": _label("CONTACT_METHODS", person.get("contact_method")),
+        "Access or communication needs": person.get("access_needs"),
         "Agreed to share information with other services": _yes_no(person["consent_to_share"]),
         "Risks noted": risks,
         "Record created": _local_date(person["created_at"]),
@@ -544,4 +559,20 @@ def subject_access_markdown(held: dict) -> str:
     for number, episode in enumerate(held["episodes"], start=1):
         lines += _episode_lines(number, episode)
     lines += _gap_lines(held["gaps"])
+    lines += _concern_lines(held.get("concerns", []))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _concern_lines(concerns: list[dict]) -> list[str]:
+    if not concerns:
+        return []
+    lines = ["## Safeguarding concerns recorded", ""]
+    for c in concerns:
+        reported = f"; reported to {c['reported_to']}" if c["reported_to"] else ""
+        reported += f" (reference {c['reference']})" if c["reference"] else ""
+        ended = f"; closed {c['closed_date']}: {c['outcome']}" if c["closed_date"] else "; open"
+        lines.append(
+            f"- {c['date']}: {_label('CONCERN_CATEGORIES', c['category'])}: {c['note']}"
+            f"{reported}{ended}"
+        )
+    return [*lines, ""]

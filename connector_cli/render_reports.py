@@ -112,6 +112,13 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("outcome_coverage_pct", "Outcome coverage"),
         ),
     ),
+    (
+        "Safeguarding concerns (counts only; never hidden)",
+        (
+            ("concerns_raised", "Raised in period"),
+            ("concerns_open_at_period_end", "Open at period end"),
+        ),
+    ),
 )
 ONS4_LABELS = (
     ("life_satisfaction", "Life satisfaction", "up"),

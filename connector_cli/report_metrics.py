@@ -2,7 +2,7 @@
 
 `kind` tells disclosure control how to treat the value: `count` (hidden from 1 to k-1), `stat`
 (a mean, median or SD: hidden when computed from 1 to k-1 values), `sum` and `pct` (only the
-cohort rule). `cohort` names the count whose suppression hides this metric too.
+cohort rule), `activity` (never hidden). `cohort` names the count whose suppression hides this metric too.
 """
 
 from __future__ import annotations
@@ -209,6 +209,14 @@ METRICS: tuple[MetricDef, ...] = (
         "Mean SWEMWBS change, baseline to follow-up (those with a baseline)",
         "stat",
         "followup_swemwbs_n",
+    ),
+    # Appended last so summary.csv's earlier rows keep their places. Activity figures: a count
+    # of work done, never hidden by disclosure control (it hides only `count` and `stat`).
+    _m("concerns_raised", "Safeguarding concerns raised in period", "activity"),
+    _m(
+        "concerns_open_at_period_end",
+        "Safeguarding concerns raised by the period end and not closed by it",
+        "activity",
     ),
 )
 

@@ -323,6 +323,15 @@ def recorded_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figu
     ) | {"followup_swemwbs_mean_change": _stat(stats.mean(changes), len(changes))}
 
 
+def concern_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
+    from connector_cli.store.concerns import concern_counts
+
+    row = concern_counts(conn, _params(period))
+    return _counts(
+        {"concerns_raised": row["raised"], "concerns_open_at_period_end": row["open_at_end"]}
+    )
+
+
 FAMILIES = (
     referral_figures,
     caseload_figures,
@@ -337,6 +346,7 @@ FAMILIES = (
     completeness_figures,
     coverage_figures,
     recorded_figures,
+    concern_figures,
 )
 
 

@@ -42,14 +42,40 @@ DEFAULTS: dict[str, tuple[int, str]] = {
 DATE_SETTINGS = ("earliest_date",)
 
 
+# The scheme's own words, printed on letters: key -> description. Text, unset by default.
+TEXT_SETTINGS: dict[str, str] = {
+    "scheme-name": "The scheme's name, printed on letters and in every export's manifest",
+    "scheme-code": "A short code for the scheme, in every export (to pool several schemes)",
+    "scheme-contact": "How to reach the scheme (phone, email, address), printed on letters",
+}
+ONE_LINE_SETTINGS = ("scheme-name", "scheme-code")  # they reach CSV files and manifests
+MAX_TEXT_SETTING = 300
+
+
+def get_text_setting(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_text_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
 def get_setting(conn: sqlite3.Connection, key: str) -> int:
     row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     return int(row[0]) if row else DEFAULTS[key][0]
 
 
 def all_settings(conn: sqlite3.Connection) -> dict[str, int]:
-    rows = conn.execute("SELECT key, value FROM settings").fetchall()
-    stored = {row[0]: int(row[1]) for row in rows if row[0] in DEFAULTS}
+    stored = {
+        row[0]: int(row[1])
+        for row in conn.execute("SELECT key, value FROM settings")
+        if row[0] in DEFAULTS  # text settings (scheme-name...) live in the same table
+    }
     return {key: stored.get(key, default) for key, (default, _) in DEFAULTS.items()}
 
 
@@ -69,16 +95,15 @@ def reset_setting(conn: sqlite3.Connection, key: str) -> None:
     """Go back to the default (the override row is removed)."""
     from connector_cli.errors import UserError
 
-    if key not in DEFAULTS:
+    if key not in DEFAULTS and key not in TEXT_SETTINGS:
         raise UserError(f"Unknown setting '{key}'. Valid: {', '.join(DEFAULTS)}.")
     conn.execute("DELETE FROM settings WHERE key = ?", [key])
 
 
-# --- Text settings: the scheme's name and code, and its areas ---------------------------------
-# Kept in the same settings table: `scheme_name`, `scheme_code`, and one `area:<folded name>`
-# row per area (its value the name as typed).
+# --- The scheme's areas ------------------------------------------------------------------------
+# Kept in the settings table: one `area:<folded name>` row per area (its value the name as
+# typed). The scheme's name, code and contact are text settings (above).
 
-TEXT_SETTINGS = {"scheme-name": "scheme_name", "scheme-code": "scheme_code"}
 _AREA = "area:"
 MAX_TEXT = 80
 
@@ -96,25 +121,12 @@ def _clean(text: str, what: str) -> str:
     return cleaned
 
 
-def set_text(conn: sqlite3.Connection, name: str, value: str) -> str:
-    """`config set scheme-name|scheme-code VALUE`; returns the value stored."""
-    from connector_cli.errors import UserError
-
-    if name not in TEXT_SETTINGS:
-        raise UserError(f"Unknown setting '{name}'. Valid: {', '.join(TEXT_SETTINGS)}.")
-    cleaned = _clean(value, name.replace("-", " "))
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [TEXT_SETTINGS[name], cleaned],
-    )
-    return cleaned
-
-
 def scheme(conn: sqlite3.Connection) -> dict[str, str | None]:
     """{"name": ..., "code": ...}; None where not configured."""
-    found = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'scheme_%'"))
-    return {"name": found.get("scheme_name"), "code": found.get("scheme_code")}
+    return {
+        "name": get_text_setting(conn, "scheme-name"),
+        "code": get_text_setting(conn, "scheme-code"),
+    }
 
 
 def areas(conn: sqlite3.Connection) -> list[str]:

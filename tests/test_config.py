@@ -12,7 +12,8 @@ from connector_cli.settings import DEFAULTS
 
 def test_lists_every_setting_with_its_default(db_path):
     listed = ok("config", "--json").json()["settings"]
-    assert listed == {key: default for key, (default, _) in DEFAULTS.items()}
+    numbers = {key: default for key, (default, _) in DEFAULTS.items()}
+    assert listed == {**numbers, "scheme-name": None, "scheme-code": None, "scheme-contact": None}
     assert listed["support_weeks"] == 12 and listed["review_week"] == 6
     assert listed["no_contact_warning_days"] == 14 and listed["pending_warning_days"] == 7
     assert listed["no_contact_check_days"] == 30 and listed["goals_by_week"] == 4
@@ -80,3 +81,21 @@ def test_settings_that_contradict_each_other_are_refused(db_path):
     assert rows(db_path, "SELECT value FROM settings WHERE key = 'support_weeks'") == [
         {"value": "16"}
     ]
+
+
+def test_the_schemes_name_and_contact_are_text(db_path):
+    ok("config", "set", "scheme-name", "Riverside Connectors")
+    ok("config", "set", "scheme_contact", "0113 496 0000 · hello@riverside.example")
+    listed = ok("config", "--json").json()["settings"]
+    assert listed["scheme-name"] == "Riverside Connectors"
+    assert listed["scheme-contact"] == "0113 496 0000 · hello@riverside.example"
+    assert listed["support_weeks"] == 12  # numbers unaffected by text in the same table
+    assert "Riverside Connectors" in ok("config").stdout
+    before = snapshot(db_path)
+    refused("config", "set", "scheme-name", "  ", contains="cannot be blank")
+    refused("config", "set", "scheme-name", "A\x1b[31mB", contains="control characters")
+    refused("config", "set", "scheme-name", "x" * 301, contains="too long")
+    assert snapshot(db_path) == before
+    ok("config", "reset", "scheme-name")
+    assert ok("config", "--json").json()["settings"]["scheme-name"] is None
+    assert rows(db_path, "SELECT key FROM settings ORDER BY key") == [{"key": "scheme-contact"}]

@@ -19,10 +19,13 @@ from connector_cli.errors import UserError
 from connector_cli.export import cell
 from tests.conftest import ok, refused, rows
 from tests.test_reports import (  # noqa: F401
+    CONCERN_NOTES,
     EXPECTED_Q3,
+    HOME_DETAILS,
     PEOPLE_DETAILS,
     REASONS,
     REFERRERS,
+    VOLUNTEER_PHONE,
     caseload,
     seeded_file,
 )
@@ -287,6 +290,8 @@ def _personal_strings() -> list[str]:
             year, month, day = details["dob"].split("-")
             found += [f"{day}/{month}/{year}"]
     found += list(REFERRERS.values()) + list(REASONS.values())
+    found += [value for home in HOME_DETAILS.values() for value in home.values()]
+    found += [VOLUNTEER_PHONE, *CONCERN_NOTES.values(), "Duty team for", "safe now"]
     found += [
         "Dr Quill",
         "Private note",

@@ -51,6 +51,24 @@ def test_new_referral_form(db_path, monkeypatch):
         ENTER,
         ENTER,
         ENTER,  # area, phone blank, email blank
+        "12 Mill Lane",
+        ENTER,  # address
+        "ls6 3x",
+        ENTER,  # postcode: not a postcode, refused at its question...
+        "\x7f" * 6,
+        "ls6 3ab",
+        ENTER,  # ...corrected
+        "Riverside Surgery",
+        ENTER,  # GP practice
+        "Jane Hughes",
+        ENTER,  # next of kin
+        "daughter",
+        ENTER,  # their relationship
+        ENTER,  # their phone: blank
+        DOWN,
+        ENTER,  # preferred contact: phone call (below "not asked yet")
+        "Hard of hearing",
+        ENTER,  # access needs
         DOWN,
         ENTER,  # consent: yes
         DOWN,
@@ -69,6 +87,15 @@ def test_new_referral_form(db_path, monkeypatch):
         person["consent_to_share"],
         person["no_known_risks"],
     ) == ("Riverside", None, 1, 1)
+    home = {k: person[k] for k in ("address", "postcode", "gp_practice", "kin_name")}
+    assert home == {
+        "address": "12 Mill Lane",
+        "postcode": "LS6 3AB",
+        "gp_practice": "Riverside Surgery",
+        "kin_name": "Jane Hughes",
+    }
+    assert (person["kin_relationship"], person["kin_phone"]) == ("daughter", None)
+    assert (person["contact_method"], person["access_needs"]) == ("phone", "Hard of hearing")
     [episode] = rows(db_path, "SELECT * FROM episodes")
     assert episode["source"] == "nhs-gp"
     assert episode["referral_date"] == "2026-11-20"
@@ -94,6 +121,12 @@ def test_a_hurried_enter_records_not_asked(db_path, monkeypatch):
         ENTER,
         ENTER,
         ENTER,  # area, phone, email blank
+        ENTER,
+        ENTER,
+        ENTER,
+        ENTER,  # address, postcode, GP, next of kin blank (so no relationship or phone)
+        ENTER,
+        ENTER,  # contact method: not asked; access needs blank
         ENTER,
         ENTER,  # consent, risks: not asked
         ENTER,  # decision: pending
@@ -203,6 +236,22 @@ def test_declining_the_confirmation_saves_nothing(db_path, monkeypatch):
         "1",
         "--email",
         "e",
+        "--address",
+        "a",
+        "--postcode",
+        "LS6 3AB",
+        "--gp-practice",
+        "g",
+        "--next-of-kin",
+        "k",
+        "--next-of-kin-relationship",
+        "r",
+        "--next-of-kin-phone",
+        "p",
+        "--contact-method",
+        "letter",
+        "--access-needs",
+        "n",
         "--consent-to-share",
         "--no-known-risks",
         "--status",

@@ -117,6 +117,7 @@ def test_contacts_of_every_kind(db_path, margaret):
         "--note",
         "First visit",
     )
+    ok("volunteer", "add", "Sam")
     ok(
         "visit",
         "log",

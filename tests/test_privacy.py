@@ -14,6 +14,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from connector_cli.migrations import APPLICATION_ID
+
 NOW = "2026-01-01T09:00:00+00:00"
 BACKUP_NAME = re.compile(r"connector-\d{4}-\d{2}-\d{2}T\d{6}(-\d+)?\.db")
 
@@ -21,7 +23,7 @@ BACKUP_NAME = re.compile(r"connector-\d{4}-\d{2}-\d{2}T\d{6}(-\d+)?\.db")
 PERSON_TABLES = {
     "episodes", "episode_triggers", "conversations", "conversation_answers", "goals",
     "goal_reviews", "contacts", "signposts", "signpost_outcomes", "measures", "measure_answers",
-    "gaps", "notes", "plans",
+    "gaps", "notes", "plans", "concerns",
 }  # fmt: skip
 
 
@@ -42,9 +44,13 @@ def add_person(db: Path, name: str, episodes: list[dict] | None = None, **person
     with conn:
         pid = conn.execute(
             "INSERT INTO people (name, dob, gender, living, area, phone, email, consent_to_share,"
-            " risks, created_at) VALUES (?, ?, 'female', 'alone', 'Hulme', ?, ?, 1, ?, ?)",
+            " risks, address, postcode, gp_practice, kin_name, kin_relationship, kin_phone,"
+            " contact_method, access_needs, created_at) VALUES (?, ?, 'female', 'alone', 'Hulme',"
+            " ?, ?, 1, ?, ?, ?, 'Hulme Medical Centre', ?, 'son', ?, 'phone', ?, ?)",
             [name, person.get("dob", "1948-03-02"), person.get("phone", "0161 496 0001"),
-             person.get("email"), person.get("risks"), NOW],
+             person.get("email"), person.get("risks"), f"{name}'s flat, 9 Quillet Court",
+             person.get("postcode", "M15 5QQ"), f"Kin of {name}",
+             person.get("kin_phone", "0161 496 0777"), f"{name} needs a large-print letter", NOW],
         ).lastrowid  # fmt: skip
         for e in episodes or [{"referral_date": "2026-09-01", "status": "accepted"}]:
             add_episode(conn, pid, name, **e)
@@ -95,6 +101,11 @@ def add_episode(conn: sqlite3.Connection, pid: int, name: str, **e) -> int:
         "INSERT INTO signpost_outcomes (signpost_id, date, outcome, created_at) "
         "VALUES (?, ?, 'attended', ?)",
         [sid, day, NOW],
+    )
+    conn.execute(
+        "INSERT INTO concerns (person_id, episode_id, date, category, note, reported_to, "
+        "created_at) VALUES (?, ?, ?, 'financial', ?, 'Adult social care', ?)",
+        [pid, eid, day, f"{name} says her nephew takes her pension", NOW],
     )
     mid = conn.execute(
         "INSERT INTO measures (episode_id, instrument, version, stage, date, score, created_at) "
@@ -380,6 +391,9 @@ def _only_migrations_table(path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE _sqlite_migrations (migration_set TEXT, name TEXT, applied_at)")
         conn.execute("INSERT INTO _sqlite_migrations VALUES ('connector', 'm001_core', 'x')")
+        # marked as connector's (m009's application_id), so it is refused as incomplete rather
+        # than as another program's file
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.close()
 
 
@@ -485,11 +499,23 @@ def test_person_export_writes_everything_as_json_and_markdown(db_path, tmp_path,
     assert measure["score"] == 7
     assert {a["item"]: a["value"] for a in measure["answers"]}["companionship"] == 3
     assert len(held["gaps"]) == 2
+    home = {
+        k: held["person"][k] for k in ("postcode", "gp_practice", "kin_phone", "contact_method")
+    }
+    assert home == {
+        "postcode": "M15 5QQ",
+        "gp_practice": "Hulme Medical Centre",
+        "kin_phone": "0161 496 0777",
+        "contact_method": "phone",
+    }
+    assert [c["note"] for c in held["concerns"]] == [
+        "Margaret Zebedee says her nephew takes her pension"
+    ] * 2
     assert held["counts"] == {
         "people": 1, "episodes": 2, "triggers": 2, "conversations": 2, "conversation_answers": 2,
         "goals": 2, "goal_reviews": 2, "contacts": 2, "signposts": 2,
         "signpost_outcomes": 2, "measures": 2, "measure_answers": 8, "notes": 2, "plans": 2,
-        "gap_links": 2,
+        "gap_links": 2, "concerns": 2,
     }  # fmt: skip
     assert "Arthur" not in json_file.read_text() + md_file.read_text()
 
@@ -510,6 +536,15 @@ def test_person_export_writes_everything_as_json_and_markdown(db_path, tmp_path,
         "  - How often do you feel isolated from others? — Some of the time (2)\n"
         "  - How often do you feel lonely? — Often/always",
         "## Gaps in local services noted with you",
+        "- Address: Margaret Zebedee's flat, 9 Quillet Court",
+        "- Postcode: M15 5QQ",
+        "- GP practice: Hulme Medical Centre",
+        "- Next of kin or emergency contact: Kin of Margaret Zebedee, son, 0161 496 0777",
+        "- Preferred way to be contacted: Phone call",
+        "- Access or communication needs: Margaret Zebedee needs a large-print letter",
+        "## Safeguarding concerns recorded",
+        "- 2025-01-10: Financial or material abuse: Margaret Zebedee says her nephew takes her "
+        "pension; reported to Adult social care; open",
     ):
         assert expected in md, expected
 
@@ -599,6 +634,8 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
         episodes=[{"referral_date": "2025-01-10", "closure_date": "2025-04-01"},
                   {"referral_date": "2026-09-01"}],
         phone="07700 900461",
+        postcode="M16 7ZZ",
+        kin_phone="0161 496 0999",
     )  # fmt: skip
     conn = connect(db_path)  # a note long enough to spill onto an overflow page
     conn.execute(
@@ -607,7 +644,8 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
         ["Margaret Zebedee told me about her late husband. " * 200, pid],
     )
     conn.close()
-    traces = [b"Zebedee", b"07700 900461", b"late husband"]
+    traces = [b"Zebedee", b"07700 900461", b"late husband", b"M16 7ZZ", b"0161 496 0999"]
+    # Zebedee is also in her address, next of kin, access needs and concern note (add_person)
     assert all(t in raw_bytes(db_path) for t in traces)  # the check can see them
     # the search index holds her words too: its text, and the terms in its b-tree segments
     assert ok("search", "xylophonist", "--json").json()["total"] == 3  # a note each episode
@@ -646,6 +684,7 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
         "notes": 1,
         "plans": 1,
         "gaps": 3,
+        "concerns": 1,
     }  # fmt: skip  Arthur's records, plus Margaret's two gaps kept as unmet need, unlinked
     assert [r["person_id"] for r in rows(db_path, "SELECT person_id FROM gaps ORDER BY id")] == [
         keep,
@@ -671,6 +710,7 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
         "notes": 2,
         "plans": 2,
         "gap_links": 2,
+        "concerns": 2,
     }  # fmt: skip  counts only: no name, number or date of birth
 
 
@@ -768,7 +808,7 @@ def test_retention_erase_removes_them_securely(db_path):
         "older_than_years": 6, "people": 2, "episodes": 3, "triggers": 3, "conversations": 3,
         "conversation_answers": 3, "goals": 3, "goal_reviews": 3, "contacts": 3, "signposts": 3,
         "signpost_outcomes": 3, "measures": 3, "measure_answers": 12, "notes": 3, "plans": 3,
-        "gap_links": 2,
+        "gap_links": 2, "concerns": 3,
     }  # fmt: skip
     assert "Nothing" not in ok("retention", "--older-than", "6", "--erase", "--yes").stdout
     assert len(audit_rows(db_path)) == 1  # nothing left to erase, nothing recorded

@@ -82,6 +82,20 @@ PEOPLE_DETAILS = {
     "Lou Lamb": dict(phone="07700 900456"),
     "Mo Moss": dict(phone="07700 900789", email="mo.moss@example.org"),
 }
+# What a home visit needs (issue 16): never in an export either.
+HOME_DETAILS = {
+    name: {
+        "address": f"{name.split()[0]}'s house, 1 Private Row",
+        "postcode": f"QQ{i} 9XZ",
+        "gp-practice": f"{name.split()[0]}'s own GP surgery",
+        "next-of-kin": f"Kin of {name.split()[0]}",
+        "next-of-kin-relationship": f"{name.split()[0]}'s niece",
+        "next-of-kin-phone": f"07700 91{i:04d}",
+        "access-needs": f"{name.split()[0]} needs a ramp",
+    }
+    for i, name in enumerate(PEOPLE_DETAILS, 1)
+}
+VOLUNTEER_PHONE = "07700 955321"
 REFERRERS = {name: f"Dr Quill referrer of {name.split()[0]}" for name in PEOPLE_DETAILS}
 REASONS = {name: f"Reason text: {name.split()[0]} feels cut off" for name in PEOPLE_DETAILS}
 
@@ -93,7 +107,9 @@ def refer(name: str, day: str, *extra: str, status: str = "accepted") -> int:
     for key in ("phone", "email", "dob"):
         if key in details:
             args += [f"--{key}", details[key]]
-    return ok(*args, *extra).json()["episode_id"]
+    for flag, value in HOME_DETAILS[name].items():
+        args += [f"--{flag}", value]
+    return ok(*args, "--contact-method", "letter", *extra).json()["episode_id"]
 
 
 def visit(person: str, day: str, kind: str, minutes: int | None = None, *extra: str) -> None:
@@ -203,6 +219,7 @@ def seed_caseload() -> dict[str, int]:
     ids = {}
     for area in ("LS6", "Headingley"):  # the scheme's areas: a gap's area is one of them
         ok("config", "areas", "add", area)
+    ok("volunteer", "add", "Vera Volunteer", "--phone", VOLUNTEER_PHONE, "--checked", "2026-01-05")
     # Ann: straddles Q2/Q3, two baselines, keep-in-touch contact after closure.
     ids["ann"] = refer(
         "Ann Archer",
@@ -600,7 +617,30 @@ def seed_caseload() -> dict[str, int]:
         "--no-input",
     )
     ucla("Mo", "follow-up", "2026-09-15", "3 2 2")
+    concerns()
     return ids
+
+
+CONCERN_NOTES = {
+    name: f"Concern note: {name.split()[0]} seems frightened" for name in PEOPLE_DETAILS
+}
+
+
+def concerns() -> None:
+    """Safeguarding concerns (issue 16): Ann's raised and closed within Q3, Bob's raised in Q3
+    and still open, Eve's raised in Q2 (FY Q1) and closed in Q4."""
+    for name, raised, closed in (
+        ("Ann Archer", "2026-07-15", "2026-08-30"),
+        ("Bob Baker", "2026-09-20", None),
+        ("Eve Evans", "2026-06-25", "2026-10-05"),
+    ):
+        made = ok(
+            "concern", "add", name, "--category", "financial", "--note", CONCERN_NOTES[name],
+            "--reported-to", f"Duty team for {name.split()[0]}", "--date", raised, "--json",
+        ).json()  # fmt: skip
+        if closed:
+            outcome = f"Outcome: {name.split()[0]} safe now"
+            ok("concern", "close", str(made["concern_id"]), "--outcome", outcome, "--date", closed)
 
 
 # --- Fixtures: the caseload is entered once per test session, copied into each test's database
@@ -759,6 +799,10 @@ EXPECTED_Q3 = {
     "closed_both_ways": 4,
     "followup_swemwbs_n": 0,
     "followup_swemwbs_mean_change": None,
+    # Concerns raised in Q3: Ann 07-15, Bob 09-20. Open at 09-30: Bob, and Eve's (raised 06-25,
+    # closed 10-05); Ann's closed 08-30. Activity figures: never hidden.
+    "concerns_raised": 2,
+    "concerns_open_at_period_end": 2,
 }
 
 
@@ -973,6 +1017,8 @@ EXPECTED_FY_Q1 = {
     "closed_both_ways": 1,  # Gail(1): face-to-face and telephone
     "followup_swemwbs_n": 0,
     "followup_swemwbs_mean_change": None,
+    "concerns_raised": 1,  # Eve 06-25
+    "concerns_open_at_period_end": 1,  # Eve's, closed 10-05
 }
 
 

@@ -26,7 +26,7 @@ def test_migrations_are_recorded_and_run_once(db_path):
 
 def test_migration_names_are_numbered_in_order():
     names = [fn.__name__ for fn in MIGRATIONS]
-    assert names == sorted(names)
+    assert names == sorted(names) and len(set(names)) == len(names)
     # Numbers are reserved per developer, so there may be gaps (m005-m008 land from other
     # branches); a second migration of one number is mNNN_a_..., mNNN_b_...
     assert all(re.match(r"m\d{3}_", name) for name in names)
@@ -99,4 +99,7 @@ def test_migrations_so_far():
         "m005_corrections",
         "m009_numbers_never_reused",
         "m010_a_plans_notes_search",
+        "m011_a_person_details",
+        "m011_b_concerns",
+        "m011_c_volunteers",
     ]

@@ -86,3 +86,35 @@ NoTriggersOpt = Annotated[
 PrimaryTriggerOpt = _text_option(
     "--primary-trigger", "The group the person names as the main reason.", "SLUG"
 )
+
+# What a home visit needs (person details; never exported in aggregate).
+AddressOpt = _text_option("--address", "Home address (for visits).")
+PostcodeOpt = _text_option("--postcode", "UK postcode, e.g. LS6 3AB.")
+GpPracticeOpt = _text_option("--gp-practice", "The person's GP practice.")
+KinNameOpt = _text_option("--next-of-kin", "Next of kin or emergency contact: name.", "NAME")
+KinRelationshipOpt = _text_option(
+    "--next-of-kin-relationship", "How they are related, e.g. daughter, neighbour.", "TEXT"
+)
+KinPhoneOpt = _text_option("--next-of-kin-phone", "Next of kin or emergency contact: phone.")
+ContactMethodOpt = _text_option(
+    "--contact-method", "Preferred: phone, text, email, letter, visit, via-someone.", "SLUG"
+)
+AccessNeedsOpt = _text_option(
+    "--access-needs", "Access or communication needs, e.g. hard of hearing, ring twice."
+)
+
+
+def home_details(
+    address, postcode, gp_practice, kin_name, kin_relationship, kin_phone, contact_method, access
+) -> dict:
+    """The home-visit flags as the models name them."""
+    return {
+        "address": address,
+        "postcode": postcode,
+        "gp_practice": gp_practice,
+        "kin_name": kin_name,
+        "kin_relationship": kin_relationship,
+        "kin_phone": kin_phone,
+        "contact_method": contact_method,
+        "access_needs": access,
+    }

@@ -59,7 +59,8 @@ def config_set(
     value: Annotated[
         str,
         typer.Argument(
-            metavar="VALUE", help="A whole number, 1 or more (scheme-name, scheme-code: text)."
+            metavar="VALUE",
+            help="A whole number, 1 or more (scheme-name, scheme-code, scheme-contact: text).",
         ),
     ],
     as_json: JsonOpt = False,
@@ -69,14 +70,13 @@ def config_set(
     from connector_cli import caseload as domain
     from connector_cli import render_caseload, session, settings
     from connector_cli.store import write
-    from connector_cli.store.audit import record
 
     conn = session.open_db()
-    if key.strip().casefold() in settings.TEXT_SETTINGS:
+    name = key.strip().casefold()
+    if name in settings.TEXT_SETTINGS:
         with write(conn):
-            stored = settings.set_text(conn, key.strip().casefold(), value)
-            record(conn, "config-set", key=key.strip().casefold(), value=stored)
-        emit(as_json, {"key": key.strip().casefold(), "value": stored}, f"{key} = {stored}.")
+            stored = domain.change_setting(conn, key=name, value=value).value
+        emit(as_json, {"key": name, "value": stored}, f"{name} = {stored}.")
         return
     with write(conn):
         setting = domain.change_setting(conn, key=key, value=value)

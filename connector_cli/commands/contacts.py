@@ -130,7 +130,16 @@ def log(
         after_closure=after_closure,
     )
     conn = session.open_db()
+    name, add_volunteer = _volunteer_at_terminal(
+        conn, contact.volunteer, session.interactive(no_input)
+    )
+    if name != contact.volunteer:
+        contact = contact.model_copy(update={"volunteer": name})
     with write(conn):
+        if add_volunteer is not None:
+            from connector_cli.volunteers import add_volunteer as add
+
+            add(conn, volunteer=add_volunteer)
         person_row, episode_row = pathway.episode_for(conn, person, episode)
         contact_id = pathway.log_contact(conn, episode_row, contact)
         settled = diary.settle_plan(
@@ -149,6 +158,26 @@ def log(
         f"Logged {LOGGED[contact.kind]} {person_row['name']} on {contact.date}{length} "
         f"(contact {contact_id}).{done}",
     )
+
+
+def _volunteer_at_terminal(conn, name: str | None, can_ask: bool):
+    """(name, volunteer to add): at a terminal, a name not in the register is offered as the
+    nearest registered one, or added on the spot (saved with the contact, in one transaction).
+    Without a terminal an unknown name is refused by `visit log` itself."""
+    if not name or not can_ask:
+        return name, None
+    from connector_cli import prompts, volunteers
+
+    if volunteers.find(conn, name) is not None:
+        return name, None
+    hint = volunteers.nearest(conn, name)
+    if hint and prompts.confirm(f"No volunteer '{name}' in the register. Did you mean {hint}?"):
+        return hint, None
+    if not prompts.confirm(f"Add '{name}' to the volunteer register now?", default=False):
+        raise volunteers.unknown(conn, name)
+    from connector_cli.models import VolunteerIn
+
+    return name, VolunteerIn(name=name)
 
 
 def register(app: typer.Typer) -> None:

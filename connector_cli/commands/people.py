@@ -7,19 +7,28 @@ from typing import Annotated
 import typer
 
 from connector_cli.commands._options import (
+    AccessNeedsOpt,
+    AddressOpt,
     AreaOpt,
     ConsentOpt,
+    ContactMethodOpt,
     EmailOpt,
     EpisodeOpt,
     EthnicityOpt,
     GenderOpt,
+    GpPracticeOpt,
     JsonOpt,
+    KinNameOpt,
+    KinPhoneOpt,
+    KinRelationshipOpt,
     LivingOpt,
     NameOpt,
     NoKnownRisksOpt,
     Person,
     PhoneOpt,
+    PostcodeOpt,
     RisksOpt,
+    home_details,
 )
 
 
@@ -83,6 +92,14 @@ def edit_person(
     consent_to_share: ConsentOpt = None,
     risks: RisksOpt = None,
     no_known_risks: NoKnownRisksOpt = False,
+    address: AddressOpt = None,
+    postcode: PostcodeOpt = None,
+    gp_practice: GpPracticeOpt = None,
+    next_of_kin: KinNameOpt = None,
+    next_of_kin_relationship: KinRelationshipOpt = None,
+    next_of_kin_phone: KinPhoneOpt = None,
+    contact_method: ContactMethodOpt = None,
+    access_needs: AccessNeedsOpt = None,
     episode: EpisodeOpt = None,
 ) -> None:
     """Correct or complete a person's details ("" clears a text field)."""
@@ -103,6 +120,16 @@ def edit_person(
         "consent_to_share": consent_to_share,
         "risks": risks,
         "no_known_risks": no_known_risks or None,
+        **home_details(
+            address,
+            postcode,
+            gp_practice,
+            next_of_kin,
+            next_of_kin_relationship,
+            next_of_kin_phone,
+            contact_method,
+            access_needs,
+        ),
     }
     if dob is not None and age is not None:
         from connector_cli.errors import UserError

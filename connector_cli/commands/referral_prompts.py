@@ -80,6 +80,35 @@ def _ask_risks(values: dict) -> None:
         values["risks"] = prompts.text("Describe the risks:", required=True)
 
 
+def _check_postcode(answer: str) -> None:
+    from connector_cli.models import HomeDetails
+
+    HomeDetails(postcode=answer)
+
+
+def _ask_home_details(values: dict) -> None:
+    """What a home visit needs; every question can be skipped with a blank answer."""
+    for key, question, check in (
+        ("address", "Home address (for visits):", None),
+        ("postcode", "Postcode:", _check_postcode),
+        ("gp_practice", "GP practice:", None),
+        ("kin_name", "Next of kin or emergency contact (name):", None),
+    ):
+        if not values.get(key):
+            values[key] = prompts.text(question, check=check)
+    if values.get("kin_name"):
+        for key, question in (
+            ("kin_relationship", "Their relationship to the person:"),
+            ("kin_phone", "Their phone:"),
+        ):
+            if not values.get(key):
+                values[key] = prompts.text(question)
+    if not values.get("contact_method"):
+        values["contact_method"] = _pick("Preferred way to be contacted:", codes.CONTACT_METHODS)
+    if not values.get("access_needs"):
+        values["access_needs"] = prompts.text("Access or communication needs:")
+
+
 def _ask_status(values: dict) -> None:
     values["status"] = _pick("Decision on the referral:", codes.STATUSES, allow_skip=False)
     if values["status"] in ("declined", "failed") and not values["status_reason"]:
@@ -122,6 +151,7 @@ def ask_missing(values: dict) -> dict:
     ):
         if not values[key]:
             values[key] = prompts.text(question)
+    _ask_home_details(values)
     if values["consent_to_share"] is None:
         answer = prompts.select(
             "Consent to share information?", [(SKIP, SKIP_LABEL), ("yes", "Yes"), ("no", "No")]

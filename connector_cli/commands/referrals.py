@@ -7,14 +7,21 @@ from typing import Annotated
 import typer
 
 from connector_cli.commands._options import (
+    AccessNeedsOpt,
+    AddressOpt,
     AreaOpt,
     ConsentOpt,
+    ContactMethodOpt,
     DateOpt,
     EmailOpt,
     EpisodeOpt,
     EthnicityOpt,
     GenderOpt,
+    GpPracticeOpt,
     JsonOpt,
+    KinNameOpt,
+    KinPhoneOpt,
+    KinRelationshipOpt,
     LivingOpt,
     NameOpt,
     NoInputOpt,
@@ -22,6 +29,7 @@ from connector_cli.commands._options import (
     NoTriggersOpt,
     Person,
     PhoneOpt,
+    PostcodeOpt,
     PrimaryTriggerOpt,
     ReasonForReferralOpt,
     ReferrerOpt,
@@ -30,6 +38,7 @@ from connector_cli.commands._options import (
     TriggerOpt,
     day_or_today,
     emit,
+    home_details,
 )
 
 referral_app = typer.Typer(
@@ -65,6 +74,14 @@ def new_referral(
     consent_to_share: ConsentOpt = None,
     risks: RisksOpt = None,
     no_known_risks: NoKnownRisksOpt = False,
+    address: AddressOpt = None,
+    postcode: PostcodeOpt = None,
+    gp_practice: GpPracticeOpt = None,
+    next_of_kin: KinNameOpt = None,
+    next_of_kin_relationship: KinRelationshipOpt = None,
+    next_of_kin_phone: KinPhoneOpt = None,
+    contact_method: ContactMethodOpt = None,
+    access_needs: AccessNeedsOpt = None,
     status: Annotated[
         str | None,
         typer.Option(
@@ -157,6 +174,16 @@ def referral_values(options: dict) -> dict:
         "no_known_risks": options["no_known_risks"],
         "status": options["status"],
         "status_reason": options["decline_reason"],
+        **home_details(
+            options["address"],
+            options["postcode"],
+            options["gp_practice"],
+            options["next_of_kin"],
+            options["next_of_kin_relationship"],
+            options["next_of_kin_phone"],
+            options["contact_method"],
+            options["access_needs"],
+        ),
     }
     values.update(parse_age(options["age"]))
     return values

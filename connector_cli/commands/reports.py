@@ -109,7 +109,7 @@ def report(
     else:
         render_reports.print_report(published, today=today())
     if html is not None:
-        from connector_cli.report_page import write_report_page
+        from connector_cli.render_report_page import write_report_page
 
         path = write_report_page(open_db(), published, html, force=force)
         typer.echo(f"Wrote the printable report to {path}.", err=as_json)

@@ -39,7 +39,8 @@ _EPISODE_COUNTS = """
   (SELECT count(*) FROM measure_answers WHERE measure_id IN
      (SELECT id FROM measures WHERE episode_id IN e)) AS measure_answers,
   (SELECT count(*) FROM notes WHERE episode_id IN e) AS notes,
-  (SELECT count(*) FROM plans WHERE episode_id IN e) AS plans
+  (SELECT count(*) FROM plans WHERE episode_id IN e) AS plans,
+  (SELECT count(*) FROM concerns WHERE episode_id IN e) AS concerns
 """
 
 
@@ -204,6 +205,11 @@ def measure_answers(conn: sqlite3.Connection, measure_id: int) -> list[dict]:
         "SELECT item, value, answer FROM measure_answers WHERE measure_id = ? ORDER BY item",
         [measure_id],
     )
+    return [dict(row) for row in rows]
+
+
+def person_concerns(conn: sqlite3.Connection, person_id: int) -> list[dict]:
+    rows = conn.execute("SELECT * FROM concerns WHERE person_id = ? ORDER BY date, id", [person_id])
     return [dict(row) for row in rows]
 
 
