@@ -516,3 +516,7 @@ WHAT_MATTERS_QUESTIONS: dict[str, str] = {
     "barriers-note": "Anything more about what gets in the way?",
     "strengths": "What are you good at? Strengths and interests:",
 }
+
+
+# Closures after which end measures are not expected (nobody to ask): not counted missing.
+NO_END_MEASURES = ("died", "moved", "hospital")

@@ -261,7 +261,8 @@ def signpost_outcome(conn, signpost_id: int, outcome: str, day: date) -> sqlite3
     return row
 
 
-def close_episode(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
+def check_can_close(episode: sqlite3.Row) -> None:
+    """Refuse closing an episode that is not open and accepted (asked before any question)."""
     if episode["status"] != "accepted":
         raise UserError(
             f"Only an accepted referral can be closed; this one is {episode['status']}."
@@ -272,6 +273,11 @@ def close_episode(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
             )
         )
     _check_not_closed(episode, "closure")
+
+
+def check_closure(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
+    """Everything that would make `close_episode` refuse this closure; writes nothing."""
+    check_can_close(episode)
     when = closure.date.isoformat()
     if episode["status_date"] and when < episode["status_date"]:
         raise UserError(
@@ -282,6 +288,35 @@ def close_episode(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
         raise UserError(
             f"The closure date {when} is before the last recorded contact or goal ({last})."
         )
+    _check_end_measures_fit(conn, episode, closure.date)
+
+
+def close_episode(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
+    check_closure(conn, episode, closure)
     values = closure.model_dump()
-    values["date"] = when
+    values["date"] = closure.date.isoformat()
     sql.close(conn, episode["id"], values)
+
+
+def _check_end_measures_fit(conn, episode: sqlite3.Row, closure: date) -> None:
+    """End measures taken at the final visit, before the closure, must fall in the same window
+    as those taken after it, so both orders of recording give the same figures."""
+    from datetime import timedelta
+
+    from connector_cli.measures_due import END_DAYS_AFTER, END_DAYS_BEFORE
+    from connector_cli.store.measures import stage_records
+
+    for row in stage_records(conn, episode["id"], "end"):
+        taken = date.fromisoformat(row["date"])
+        if taken < closure - timedelta(days=END_DAYS_BEFORE):
+            raise UserError(
+                f"The end measure {row['id']} was taken on {row['date']}, more than "
+                f"{END_DAYS_BEFORE} days before this closure date ({closure}): close by "
+                f"{taken + timedelta(days=END_DAYS_BEFORE)}, or remove it first "
+                f"(`connector measure remove {row['id']}`)."
+            )
+        if taken > closure + timedelta(days=END_DAYS_AFTER):
+            raise UserError(
+                f"The end measure {row['id']} was taken on {row['date']}, more than "
+                f"{END_DAYS_AFTER} days after this closure date ({closure})."
+            )

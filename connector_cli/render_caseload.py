@@ -148,7 +148,7 @@ SHORT_LABELS = {
 DUE_STYLE = {"overdue": "bold red", "due": "yellow", "upcoming": ""}
 
 
-def _when(due, today: date, wide: bool) -> str:
+def when_due(due, today: date, wide: bool) -> str:
     """`in 5d`, `now`, `12d late` (with the dates on wide terminals)."""
     if due.status == "upcoming":
         days = (date.fromisoformat(due.due_from) - today).days
@@ -162,7 +162,7 @@ def _when(due, today: date, wide: bool) -> str:
 def _next_due(item, today: date, wide: bool) -> tuple[list[str], str]:
     due = item.next_due
     label = due.label if wide else SHORT_LABELS.get(due.what, due.label)
-    return [f"{label} {_when(due, today, wide)}"], DUE_STYLE[due.status]
+    return [f"{label} {when_due(due, today, wide)}"], DUE_STYLE[due.status]
 
 
 def _warnings(item, support_weeks: int, wide: bool) -> tuple[list[str], str]:

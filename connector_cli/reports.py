@@ -237,7 +237,8 @@ def completeness_counts(
     `period` (give exactly one), as (episodes, {field: episodes with it present}, pct), without
     pydantic (`connector check` uses it). Fields: gender, age, ethnicity, living arrangement,
     referral source, trigger answer, baseline UCLA, end UCLA, closure reason. A "not stated"
-    value or a measure recorded as not collected counts as present."""
+    value or a measure recorded as not collected counts as present; end UCLA is not expected
+    (counts as present) after a death, a move or a hospital stay (codes.NO_END_MEASURES)."""
     if (episode_ids is None) == (period is None):
         raise TypeError("give episode_ids or period")
     if period is not None:

@@ -38,7 +38,8 @@ def test_new_referral_form(db_path, monkeypatch):
         SPACE,
         ENTER,  # triggers: bereaved + health
         DOWN,
-        ENTER,  # main reason: second listed (health)
+        DOWN,
+        ENTER,  # main reason: second listed (health), below "(choose one)"
         "78",
         ENTER,  # age
         DOWN,

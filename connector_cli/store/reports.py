@@ -13,6 +13,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 
+from connector_cli.codes import NO_END_MEASURES
 from connector_cli.store.pathway import SUPPORT_KINDS_SQL
 
 UCLA = "ucla3"
@@ -354,6 +355,9 @@ COMPLETENESS_FIELDS = (
     "closure_reason",
 )
 
+# After a death, a move or a hospital stay end measures are not expected: not counted missing.
+_NO_END_MEASURES = ", ".join(f"'{slug}'" for slug in NO_END_MEASURES)
+
 _COMPLETENESS = f"""
     SELECT count(*) AS episodes,
         sum(p.gender IS NOT NULL) AS gender,
@@ -365,7 +369,8 @@ _COMPLETENESS = f"""
             OR EXISTS (SELECT 1 FROM episode_triggers t WHERE t.episode_id = e.id)) AS triggers,
         sum(EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
                     AND m.instrument = '{UCLA}' AND m.stage = 'baseline')) AS ucla_baseline,
-        sum(EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
+        sum(e.closure_reason IN ({_NO_END_MEASURES})
+            OR EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
                     AND m.instrument = '{UCLA}' AND m.stage = 'end')) AS ucla_end,
         sum(e.closure_reason IS NOT NULL) AS closure_reason
     FROM episodes e JOIN people p ON p.id = e.person_id"""
