@@ -175,9 +175,14 @@ def open_goals(goals: list[sqlite3.Row]) -> list[sqlite3.Row]:
     return [g for g in goals if g["dropped_date"] is None and g["progress"] != "achieved"]
 
 
-def add_goal(conn, episode: sqlite3.Row, goal: GoalIn) -> tuple[int, int]:
+def check_can_add_goal(episode: sqlite3.Row) -> None:
+    """Refuse a goal on a declined, failed or closed episode (before any question)."""
     _check_active(episode, "goals")
     _check_not_closed(episode, "goals")
+
+
+def add_goal(conn, episode: sqlite3.Row, goal: GoalIn) -> tuple[int, int]:
+    check_can_add_goal(episode)
     _check_on_or_after_referral(episode, goal.date)
     still_open = open_goals(sql.goals(conn, episode["id"]))
     if len(still_open) >= MAX_OPEN_GOALS:
@@ -199,12 +204,18 @@ def _goal(conn, episode: sqlite3.Row, number: int) -> sqlite3.Row:
     raise UserError(f"No goal number {number} in this episode. See `connector show`.")
 
 
-def review_goal(conn, episode: sqlite3.Row, number: int, review: GoalReviewIn) -> int:
+def goal_to_review(conn, episode: sqlite3.Row, number: int) -> sqlite3.Row:
+    """The goal a review is about (its words are shown before asking); refused if dropped."""
     goal = _goal(conn, episode, number)
     if goal["dropped_date"] is not None:
         raise UserError(
             f"Goal {number} was dropped on {goal['dropped_date']}; it cannot be reviewed."
         )
+    return goal
+
+
+def review_goal(conn, episode: sqlite3.Row, number: int, review: GoalReviewIn) -> int:
+    goal = goal_to_review(conn, episode, number)
     if review.date.isoformat() < goal["set_date"]:
         raise UserError(
             f"The review date {review.date} is before the goal was set ({goal['set_date']})."
@@ -249,6 +260,15 @@ def add_signpost(conn, episode: sqlite3.Row, signpost: SignpostIn) -> int:
     values = signpost.model_dump()
     values.update(date=signpost.date.isoformat(), accompanied=int(signpost.accompanied))
     return sql.insert_signpost(conn, episode["id"], values)
+
+
+def signpost_for(conn, signpost_id: int) -> tuple[sqlite3.Row, sqlite3.Row]:
+    """(person row, signpost row): who and where, named before the outcome is asked."""
+    row = sql.signpost(conn, signpost_id)
+    if row is None:
+        raise UserError(f"No signpost number {signpost_id}. See `connector show PERSON`.")
+    episode = people.episode(conn, row["episode_id"])
+    return people.resolve_person(conn, str(episode["person_id"])), row
 
 
 def signpost_outcome(conn, signpost_id: int, outcome: str, day: date) -> sqlite3.Row:

@@ -368,9 +368,9 @@ DEMOGRAPHIC_CODES = {
 
 
 def demographics(conn: sqlite3.Connection, period: Period) -> list[dict]:
-    """`dimension,category,count` over referrals in period. Age bands include `not stated`
-    (no age recorded, or age not stated); gender, ethnicity and living arrangement have every
-    code (whose `not-stated`/`Z` mean the person did not say) plus `not-recorded` (not asked)."""
+    """`dimension,category,count` over referrals in period. Every dimension has each of its
+    codes (age band `not stated`, and gender, ethnicity and living `not-stated`/`Z`, mean the
+    person did not say) plus `not-recorded` (never asked)."""
     found = store.demographic_counts(conn, _params(period))
     rows = []
     for dimension, code_list in DEMOGRAPHIC_CODES.items():
@@ -380,9 +380,8 @@ def demographics(conn: sqlite3.Connection, period: Period) -> list[dict]:
             for c in code_list
         ]
         rows += known
-        if dimension != "age_band":
-            missing = sum(counts.values()) - sum(row["count"] for row in known)
-            rows.append({"dimension": dimension, "category": NOT_RECORDED, "count": missing})
+        missing = sum(counts.values()) - sum(row["count"] for row in known)
+        rows.append({"dimension": dimension, "category": NOT_RECORDED, "count": missing})
     return rows
 
 

@@ -32,6 +32,15 @@ def open_db() -> sqlite3.Connection:
     return _connections[path]
 
 
+def note_if_empty(conn: sqlite3.Connection) -> None:
+    """On stderr, when the database holds no people: which file was read, so that zeros from
+    the wrong file never reach a commissioner by mistake."""
+    from connector_cli.store.people import has_people
+
+    if not has_people(conn):
+        print(f"Read {db_path()}: it holds no records (no people).", file=sys.stderr)
+
+
 def close_all() -> None:
     for conn in _connections.values():
         conn.close()

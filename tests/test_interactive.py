@@ -138,8 +138,8 @@ def test_a_known_name_asks_whether_it_is_the_same_person(db_path, monkeypatch):
     ok("new-referral", "--name", "Joan Price", "--area", "Docks", "--referral-date", "2026-01-05")
     ok("referral", "fail", "Joan", "--reason", "No answer", "--date", "2026-01-20")
     result = interactive(
-        monkeypatch, "new-referral", "--name", "Joan Price", keys=[ENTER]
-    )  # yes: #1
+        monkeypatch, "new-referral", "--name", "Joan Price", keys=[DOWN, ENTER]
+    )  # yes: #1 (below "(choose one)")
     assert result.exit_code == 0, result
     assert len(rows(db_path, "SELECT * FROM people")) == 1
     assert rows(db_path, "SELECT previous_episode_id FROM episodes WHERE id = 2") == [
@@ -272,7 +272,8 @@ def test_what_matters_without_terminal_needs_answers(db_path, accepted):
 
 
 def test_visit_log_asks_kind_minutes_and_place(db_path, monkeypatch, accepted):
-    keys = [ENTER, "45", ENTER, DOWN, ENTER]  # face-to-face, 45 minutes, community venue
+    # face-to-face, 45 minutes, community venue (each list starts on "(choose one)")
+    keys = [DOWN, ENTER, "45", ENTER, DOWN, DOWN, ENTER]
     result = interactive(monkeypatch, "visit", "log", "Margaret", keys=keys)
     assert result.exit_code == 0, result
     [contact] = rows(db_path, "SELECT kind, minutes, location FROM contacts")
@@ -280,12 +281,12 @@ def test_visit_log_asks_kind_minutes_and_place(db_path, monkeypatch, accepted):
 
 
 def test_goal_review_and_outcome_are_asked_for_at_a_terminal(db_path, monkeypatch, accepted):
-    result = interactive(monkeypatch, "goal", "add", "Margaret", "Go to bingo", keys=[ENTER])
+    result = interactive(monkeypatch, "goal", "add", "Margaret", "Go to bingo", keys=[DOWN, ENTER])
     assert result.exit_code == 0, result  # domain: the first, "friends"
-    result = interactive(monkeypatch, "goal", "review", "Margaret", "1", keys=[DOWN, ENTER])
+    result = interactive(monkeypatch, "goal", "review", "Margaret", "1", keys=[DOWN, DOWN, ENTER])
     assert result.exit_code == 0 and "made a lot of progress" in result.stdout
     ok("signpost", "add", "Margaret", "--to", "Bingo", "--category", "other")
-    result = interactive(monkeypatch, "signpost", "outcome", "1", keys=[ENTER])
+    result = interactive(monkeypatch, "signpost", "outcome", "1", keys=[DOWN, ENTER])
     assert result.exit_code == 0 and "attended" in result.stdout
     assert rows(db_path, "SELECT domain FROM goals") == [{"domain": "friends"}]
     assert rows(db_path, "SELECT progress FROM goal_reviews") == [{"progress": "a-lot"}]

@@ -74,11 +74,12 @@ def report(
     from connector_cli import render_reports
     from connector_cli.dates import today
     from connector_cli.reports import build_figures
-    from connector_cli.session import open_db
+    from connector_cli.session import note_if_empty, open_db
     from connector_cli.suppression import publish
 
     period = _period(quarter, start, end)
     k = _threshold(suppress_below)
+    note_if_empty(open_db())
     published = publish(build_figures(open_db(), period=period), k)
     if as_json:
         typer.echo(render_reports.report_json(published))
@@ -114,11 +115,12 @@ def export(
     from connector_cli import render_reports
     from connector_cli.dates import today
     from connector_cli.export import default_folder, write_export
-    from connector_cli.session import open_db
+    from connector_cli.session import note_if_empty, open_db
 
     period = _period(quarter, start, end)
     k = _threshold(suppress_below)
     folder = out if out is not None else default_folder(period)
+    note_if_empty(open_db())
     result = write_export(
         open_db(),
         period=period,

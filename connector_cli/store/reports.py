@@ -317,7 +317,8 @@ AGE_AT_REFERRAL = """coalesce(e.age_at_referral, CASE WHEN p.dob IS NOT NULL THE
     - (strftime('%m-%d', e.referral_date) < strftime('%m-%d', p.dob)) END)"""
 
 AGE_BAND = f"""CASE
-    WHEN {AGE_AT_REFERRAL} IS NULL THEN 'not stated'
+    WHEN {AGE_AT_REFERRAL} IS NULL AND e.age_not_stated = 1 THEN 'not stated'
+    WHEN {AGE_AT_REFERRAL} IS NULL THEN 'not-recorded'
     WHEN {AGE_AT_REFERRAL} < 30 THEN '<30'
     WHEN {AGE_AT_REFERRAL} >= 100 THEN '100+'
     ELSE ({AGE_AT_REFERRAL} / 10 * 10) || '-' || ({AGE_AT_REFERRAL} / 10 * 10 + 9) END"""
