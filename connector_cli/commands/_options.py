@@ -107,6 +107,8 @@ RisksOpt = _text_option("--risks", "Known risks to a lone worker.")
 NoKnownRisksOpt = Annotated[
     bool, typer.Option("--no-known-risks", help="Asked: no known risks to a lone worker.")
 ]
+
+
 def _source_help() -> str:
     from connector_cli.codes import SOURCES
 
