@@ -273,11 +273,17 @@ def test_what_matters_without_terminal_needs_answers(db_path, accepted):
 
 def test_visit_log_asks_kind_minutes_and_place(db_path, monkeypatch, accepted):
     # face-to-face, 45 minutes, community venue (each list starts on "(choose one)")
-    keys = [DOWN, ENTER, "45", ENTER, DOWN, DOWN, ENTER]
+    keys = [DOWN, ENTER, "45", ENTER, DOWN, DOWN, ENTER, ENTER, "Walked to the park", ENTER]
     result = interactive(monkeypatch, "visit", "log", "Margaret", keys=keys)
     assert result.exit_code == 0, result
-    [contact] = rows(db_path, "SELECT kind, minutes, location FROM contacts")
-    assert contact == {"kind": "face-to-face", "minutes": 45, "location": "community-venue"}
+    [contact] = rows(db_path, "SELECT kind, minutes, location, date, note FROM contacts")
+    assert contact == {
+        "kind": "face-to-face",
+        "minutes": 45,
+        "location": "community-venue",
+        "date": "2026-11-20",  # the date left blank: today
+        "note": "Walked to the park",
+    }
 
 
 def test_goal_review_and_outcome_are_asked_for_at_a_terminal(db_path, monkeypatch, accepted):

@@ -54,6 +54,8 @@ def add(
     from connector_cli.store import write
 
     can_ask = session.interactive(no_input)
+    if domain is not None:
+        codes.check(codes.GOAL_DOMAINS, domain, "goal domain")  # a typo first
     day = day_or_today(date)
     conn = session.open_db()
     person_row, episode_row = pathway.episode_for(conn, person, episode)
@@ -98,6 +100,8 @@ def review(
     from connector_cli.models import GoalReviewIn
     from connector_cli.store import write
 
+    if progress is not None:
+        codes.check(codes.GOAL_PROGRESS, progress, "progress")  # a typo first
     day = day_or_today(date)
     conn = session.open_db()
     person_row, episode_row = pathway.episode_for(conn, person, episode)
