@@ -5,7 +5,7 @@ support contact and the (instrument, stage) pairs already recorded), so the case
 answer for 20,000 episodes from a few set-based queries and `show` for one from a few rows,
 and both get the same answer. No SQL, no printing.
 
-The rules (docs in the README's "What is due when"):
+The rules (the README explains them under "When each measure is due"):
 - a pending referral: decide within `pending_warning_days`;
 - accepted, no support contact yet: first contact within `no_contact_warning_days`;
 - then baseline measures (at or before the first support contact), the review (weeks 5-7 by

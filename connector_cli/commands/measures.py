@@ -362,7 +362,10 @@ def skip(
     day = day_or_today(date, "measure date")
     conn = session.open_db()
     person_row, episode_row = pathway.episode_for(conn, person, episode)
-    stage = stage or _ask_stage(conn, episode_row, "ucla3", day, can_ask, skipping=True)
+    asked_about = "ucla3" if instrument.strip().casefold() == "all" else instrument
+    if stage is None:
+        asked_about = measures.resolve_instrument(asked_about)
+        stage = _ask_stage(conn, episode_row, asked_about, day, can_ask, skipping=True)
     reason = prompts.require(
         reason,
         "--reason",
