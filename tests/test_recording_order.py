@@ -129,3 +129,31 @@ def test_end_measures_not_expected_after_a_death_a_move_or_hospital(db_path):
     # The caseload and show do not chase them either.
     due = ok("show", "Cy", "--json").json()["episode"]["measures_due"]
     assert {d["stage"] for d in due} == {"follow-up"}
+
+
+def test_an_age_never_asked_is_not_recorded_everywhere(db_path, tmp_path):
+    ok("new-referral", "--name", "Nan Noage", "--referral-date", "2026-10-05", "--no-triggers")
+    ok("new-referral", "--name", "Sid Said", "--referral-date", "2026-10-05", "--age",
+       "not-stated", "--no-triggers")  # fmt: skip
+    assert "age not recorded" in ok("show", "Nan").stdout
+    assert "age not stated" in ok("show", "Sid").stdout
+    ok("export", "--quarter", "2026Q4", "--records", "--suppress-below", "1", "--out",
+       str(tmp_path / "q4"))  # fmt: skip
+    episodes = (tmp_path / "q4" / "episodes.csv").read_text().splitlines()
+    header = episodes[0].split(",")
+    bands = sorted(line.split(",")[header.index("age_band")] for line in episodes[1:])
+    assert bands == ["not stated", "not-recorded"]
+    demographics = (tmp_path / "q4" / "demographics.csv").read_text().splitlines()
+    assert "age_band,not-recorded,1" in demographics
+    assert "age_band,not stated,1" in demographics
+    problems = run("check", "--json").json()["problems"]
+    assert [p["person_id"] for p in problems if p["rule"] == "age-missing"] == [1]
+
+
+def test_an_empty_database_is_named_on_stderr(db_path, tmp_path):
+    for args in (("caseload",), ("check",), ("report", "--quarter", "2026Q4"),
+                 ("export", "--quarter", "2026Q4", "--out", str(tmp_path / "e"))):  # fmt: skip
+        result = run(*args)
+        assert f"Read {db_path}: it holds no records (no people)." in result.stderr, args
+    ok("new-referral", "--name", "Ann Example", "--no-triggers")
+    assert "holds no records" not in run("caseload").stderr
