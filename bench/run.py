@@ -3,7 +3,7 @@
 Builds demo caseloads of 2,000 and 20,000 people (cached in bench/out/), runs each command as a
 whole process several times, and prints a markdown table of median wall times and peak memory
 beside the floor for any Typer CLI: `--help` of the minimal two-command app in bench/. The
-table is also written to bench/out/results.md. See docs/speed.md.
+table is also written to bench/out/results.md. See README, "Speed".
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shlex
 import shutil
 import sqlite3
 import statistics
@@ -45,6 +46,17 @@ class Case:
     write: bool = False
     needs: str = ""  # the command that must exist for this row to run
     exit_codes: tuple[int, ...] = (0,)  # `check` exits 1 when it finds gaps, as the demo has
+    versus: str = ""  # the row whose median this one must beat, instead of limit_ms
+    how: str = "run"  # "run": the command line; "complete": Tab; "shell": inside `connector shell`
+
+
+@dataclass
+class Run:
+    """A process to time: its command line, extra environment and standard input."""
+
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    stdin: bytes = b""
 
 
 CASES = [
@@ -60,6 +72,22 @@ CASES = [
         250,
         growth="flat",
         write=True,
+    ),
+    Case(
+        "`visit log` inside `shell` (each)",
+        ["visit", "log", "{person}", "--kind", "telephone", "--minutes", "15", "--no-input"],
+        "< `visit log` alone",
+        write=True,
+        versus="`visit log` (write)",
+        how="shell",
+    ),
+    Case(
+        "Tab: `show` + 3 letters of a name",
+        ["show", "{fragment}"],
+        "< `connector --help`",
+        growth="flat",
+        versus="`connector --help`",
+        how="complete",
     ),
     Case(
         "`ucla score 1 1 1`", ["ucla", "score", "1", "1", "1"], "< 250 ms, flat", 250, growth="flat"
@@ -131,11 +159,16 @@ def connector_command() -> list[str]:
     return [sys.executable, str(script)]
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int, str]:
+def run_once(argv: list[str] | Run, env: dict[str, str]) -> tuple[float, int, int, str]:
     """Wall time, peak RSS (kB) and exit code of one whole process."""
-    with tempfile.TemporaryFile() as err:
+    run = argv if isinstance(argv, Run) else Run(argv)
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as stdin:
+        stdin.write(run.stdin)
+        stdin.seek(0)
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            run.argv, env={**env, **run.env}, stdin=stdin, stdout=subprocess.DEVNULL, stderr=err
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -237,6 +270,9 @@ def describe_caseload(db: Path) -> dict:
             "WHERE e.status = 'accepted' AND e.closure_date IS NULL "
             "GROUP BY e.id ORDER BY count(*) DESC, e.id LIMIT 1"
         )
+        # what a connector types before Tab: the first three letters of that person's name
+        name = one(f"SELECT name FROM people WHERE id = {int(info['person'])}")
+        info["fragment"] = name[:3].lower()
         return info
     finally:
         conn.close()
@@ -285,17 +321,22 @@ def time_commands(dbs: dict[int, Path], infos: dict[int, dict], runs: int) -> di
                 results[people][case.label] = Timing(failed="not there yet")
             continue
 
-        def argv(people, case=case):
+        def args(people, case=case):
             db = works[people] if case.write else dbs[people]
             fill = {"person": infos[people]["person"], "quarter": quarter}
+            fill["fragment"] = infos[people]["fragment"]
             out = exports / f"export-{next(counter)}"
-            return [
-                *connector_command(),
-                "--db",
-                str(db),
-                *(a.format(out=out, **fill) for a in case.args),
-            ]
+            return ["--db", str(db), *(a.format(out=out, **fill) for a in case.args)]
 
+        def argv(people, case=case):
+            return how_to_run(case, args(people))
+
+        if case.how == "shell":
+            timings = {people: time_in_shell(partial(args, people), runs) for people in dbs}
+            for people, timing in timings.items():
+                results[people][case.label] = timing
+            print(f"  {case.label:<32} " + " | ".join(_ms(t) for t in timings.values()))
+            continue
         timings = measure_together(
             {people: partial(argv, people) for people in dbs}, child_env(), runs, case.exit_codes
         )
@@ -304,6 +345,41 @@ def time_commands(dbs: dict[int, Path], infos: dict[int, dict], runs: int) -> di
         print(f"  {case.label:<32} " + " | ".join(_ms(t) for t in timings.values()))
     shutil.rmtree(exports, ignore_errors=True)
     return results
+
+
+def how_to_run(case: Case, args: list[str]) -> Run:
+    """The process for one row: the command itself, or the shell asking for Tab candidates
+    (click's variables, as the script from `connector --show-completion bash` sets them)."""
+    if case.how != "complete":
+        return Run([*connector_command(), *args])
+    words = ["connector", *args]
+    env = {
+        "_CONNECTOR_COMPLETE": "complete_bash",
+        "COMP_WORDS": " ".join(words),
+        "COMP_CWORD": str(len(words) - 1),
+    }
+    return Run(connector_command(), env)
+
+
+SHELL_LINES = 20
+
+
+def time_in_shell(args, runs: int) -> Timing:
+    """One command inside `connector shell`: a session of 1 + SHELL_LINES such lines and a
+    session of one, timed in turn; their difference, over SHELL_LINES, is one command."""
+
+    def session(lines: int) -> Run:
+        db_option, words = args()[:2], args()[2:]
+        line = (shlex.join(words) + "\n").encode()
+        return Run([*connector_command(), *db_option, "shell"], stdin=line * lines)
+
+    pair = measure_together(
+        {"one": lambda: session(1), "many": lambda: session(1 + SHELL_LINES)}, child_env(), runs
+    )
+    one, many = pair["one"], pair["many"]
+    each = Timing(failed=one.failed or many.failed, peak_kb=many.peak_kb)
+    each.seconds = [(b - a) / SHELL_LINES for a, b in zip(one.seconds, many.seconds, strict=True)]
+    return each
 
 
 def _ms(timing: Timing) -> str:
@@ -357,10 +433,12 @@ def machine() -> str:
     )
 
 
-def verdict(case: Case, small: Timing, large: Timing, sizes: tuple[int, int]) -> str:
+def verdict(case: Case, small: Timing, large: Timing, sizes: tuple[int, int], versus=None) -> str:
     if large.failed or small.failed:
         return "—"
     ok = case.limit_ms is None or large.median_ms < case.limit_ms
+    if versus is not None:
+        ok = ok and not versus.failed and large.median_ms < versus.median_ms
     growth = large.median_ms / small.median_ms
     if case.growth == "flat":
         ok = ok and growth <= FLAT
@@ -378,7 +456,7 @@ def table(results, infos, sizes, runs) -> str:
     for case in CASES:
         a, b = results[small][case.label], results[large][case.label]
         growth = "" if a.failed or b.failed else f"{b.median_ms / a.median_ms:.2f}×"
-        met = verdict(case, a, b, sizes)
+        met = verdict(case, a, b, sizes, results[large].get(case.versus) if case.versus else None)
         if case is CASES[0] and not b.failed:
             ratio = b.median_ms / results[large]["floor"].median_ms
             met = f"{ratio:.2f}× floor: " + ("yes" if ratio <= 1.25 else "**no**")

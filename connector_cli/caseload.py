@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from connector_cli import due
-from connector_cli.settings import DEFAULTS, all_settings
+from connector_cli.settings import DATE_SETTINGS, DEFAULTS, all_settings
 from connector_cli.store import caseload as sql
 from connector_cli.wording import plural
 
@@ -257,7 +257,9 @@ def change_setting(conn: sqlite3.Connection, *, key: str, value: str) -> Setting
 
     key = _known_key(key)
     text = value.strip()
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_SETTING:
+    if key in DATE_SETTINGS:
+        text = _date_setting(key, text)
+    elif not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_SETTING:
         raise UserError(
             f"Invalid value '{value}' for {key}: give a whole number from 1 to {MAX_SETTING}."
         )
@@ -300,6 +302,17 @@ def reset_setting(conn: sqlite3.Connection, *, key: str) -> Setting:
 
 
 MAX_SETTING = 1000
+
+
+def _date_setting(key: str, text: str) -> str:
+    """A date setting as its stored number (YYYYMMDD), from a date as people type it."""
+    from connector_cli import dates
+    from connector_cli.errors import UserError
+
+    day = dates.parse_date(text, what=key.replace("_", " "))
+    if day > dates.today():
+        raise UserError(f"The {key.replace('_', ' ')} cannot be in the future.")
+    return day.strftime("%Y%m%d")
 
 
 def _known_key(key: str) -> str:

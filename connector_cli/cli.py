@@ -11,7 +11,7 @@ from importlib import import_module
 import typer
 from typer.core import TyperGroup
 
-from connector_cli import __version__, startup
+from connector_cli import __version__, completion, startup
 from connector_cli.errors import UserError
 
 startup.use_plain_values()
@@ -31,13 +31,35 @@ COMMAND_MODULES = (
     "directory",
     "privacy",
     "demo",
+    "shell",
 )
 
 
-def refuse(message: str) -> typer.Exit:
+def printable(text: str) -> str:
+    """User text made safe for a terminal: undecodable bytes as U+FFFD, control characters and
+    bidi overrides as '?' (an error message repeats what was typed)."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(
+        ch if ch == "\n" or (ch.isprintable() and ch not in BIDI_CONTROLS) else "?" for ch in text
+    )
+
+
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def refuse(message: str, code: int = 1) -> typer.Exit:
     """A refused action on its way out: one plain sentence on stderr, exit 1."""
-    typer.echo(message, err=True)
-    return typer.Exit(code=1)
+    typer.echo(printable(message), err=True)
+    return typer.Exit(code=code)
+
+
+def _undecodable_argument(args: list[str]) -> int | None:
+    """The position of the first argument that is not valid text (bytes Python could not decode
+    as UTF-8 arrive as lone surrogates), or None."""
+    for position, arg in enumerate(args, start=1):
+        if isinstance(arg, str) and any("\udc80" <= ch <= "\udcff" for ch in arg):
+            return position
+    return None
 
 
 def _validation_sentence(error) -> str:
@@ -56,6 +78,14 @@ STORAGE_PROBLEMS = {
     "disk i/o": "The disk could not be read or written (disk I/O error); nothing was saved.",
     "unable to open": "The database file could not be opened (is the path a folder, or on a "
     "missing drive?).",
+    "no such table": "The database is missing part of connector's structure ({detail}); "
+    "nothing was saved. Restore a backup (`connector restore`).",
+    "no such column": "The database is missing part of connector's structure ({detail}); "
+    "nothing was saved. Restore a backup (`connector restore`).",
+    "pattern too complex": "A value given is far too long to search for; nothing was saved.",
+    "too big": "A value given is far too long; nothing was saved.",
+    "malformed": "The database file is damaged ({detail}); nothing was saved. Restore a backup "
+    "(`connector restore`).",
 }
 
 
@@ -64,11 +94,20 @@ def _storage_sentence(error: Exception) -> str:
     text = str(error).lower()
     for clue, sentence in STORAGE_PROBLEMS.items():
         if clue in text:
-            return sentence
+            return sentence.format(detail=str(error))
     raise error
 
 
 class ConnectorGroup(TyperGroup):
+    def parse_args(self, ctx, args):
+        position = _undecodable_argument(args)
+        if position is not None:
+            raise refuse(
+                f"Argument {position} is not valid text (it is not UTF-8); retype it, or set "
+                "your terminal to UTF-8."
+            )
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -77,13 +116,22 @@ class ConnectorGroup(TyperGroup):
         except ValueError as error:
             if type(error).__module__.startswith("pydantic"):
                 raise refuse(_validation_sentence(error)) from None
+            if "integer string conversion" in str(error):  # a number thousands of digits long
+                raise refuse("A number given is far too large; nothing was saved.") from None
             raise
         except (KeyboardInterrupt, EOFError):
             raise refuse("Cancelled: nothing was saved.") from None
         except OverflowError:
             raise refuse("A number given is far too large; nothing was saved.") from None
-        except sqlite3.OperationalError as error:
+        except (sqlite3.OperationalError, sqlite3.DataError) as error:
             raise refuse(_storage_sentence(error)) from None
+        except OSError as error:
+            from connector_cli.files import os_sentence
+
+            where = error.filename if error.filename is not None else "the file"
+            raise refuse(os_sentence(error, where, doing="use")) from None
+        except UnicodeError:
+            raise refuse("A value given is not valid text; nothing was saved.") from None
         finally:
             from connector_cli.session import close_all
 
@@ -96,13 +144,13 @@ app = typer.Typer(
     help="Caseload tool for community connectors: referrals, support, measures and reports.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion; answered by completion.py
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:  # not while Tab completion reads the line
         typer.echo(f"connector {__version__}")
         raise typer.Exit()
 
@@ -133,6 +181,8 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     os.umask(0o077)  # every file we write (database, backups, exports) is private by default
     try:
+        if completion.requested():
+            completion.answer(app)  # the shell asking for candidates (Tab): prints them, exits
         startup.app_for(app, sys.argv[1:])(prog_name="connector")
     finally:
         gc.freeze()  # on the way out: spare Python walking every object again at shutdown

@@ -101,6 +101,32 @@ def parse_past_date(text: str, *, today: date | None = None, what: str = "date")
     return day
 
 
+def earliest() -> date:
+    """The earliest date an event (a referral, a gap, a check) may have: the `earliest_date`
+    setting, 2000-01-01 unless changed. Read from the database the command uses."""
+    from connector_cli import session
+    from connector_cli.settings import get_setting
+
+    number = get_setting(session.open_db(), "earliest_date")
+    try:
+        return date(number // 10000, number // 100 % 100, number % 100)
+    except ValueError:
+        return date(2000, 1, 1)
+
+
+def parse_event_date(text: str, *, today: date | None = None, what: str = "date") -> date:
+    """As parse_past_date, and refuse a date before `earliest()`: nothing a connector records
+    happened then, so it is a typo (a date of birth is not an event: use parse_past_date)."""
+    day = parse_past_date(text, today=today, what=what)
+    first = earliest()
+    if day < first:
+        raise UserError(
+            f"The {what} {day.isoformat()} is before {first.isoformat()}, the earliest date "
+            "connector accepts: a typo? (`connector config set earliest-date DATE` changes it.)"
+        )
+    return day
+
+
 # --- Periods -----------------------------------------------------------------------------------
 
 

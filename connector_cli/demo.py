@@ -596,9 +596,14 @@ def build_demo(
     """Write a demo caseload of `people` people. The caller holds the write transaction."""
     if people < 1 or people > 100_000:
         raise UserError("--people must be between 1 and 100000.")
-    if conn.execute("SELECT EXISTS (SELECT 1 FROM people)").fetchone()[0]:
+    held = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {table})"
+        for table in ("people", "directory_entries", "gaps", "settings")
+    )
+    if conn.execute(f"SELECT {held}").fetchone()[0]:
         raise UserError(
-            "This database already holds records; the demo only writes into an empty one. "
+            "This database already holds records (people, directory entries, gaps or "
+            "settings); the demo only writes into an empty one. "
             "Use --db demo.db (or set CONNECTOR_DB) to try it on a new file."
         )
     demo = Demo(conn, seed, dates.today(), span_for(people), shape)

@@ -354,9 +354,10 @@ def _header(fields: list[str] | None, name: str) -> list[str]:
     if not header or not any(header):
         raise UserError(f"{name} is empty: expected a header row starting name,category,...")
     unknown = [field for field in header if field not in CSV_COLUMNS]
-    if unknown:
+    if unknown:  # never repeat the file's first line: it may be another file altogether
         raise UserError(
-            f"Unknown column '{unknown[0]}' in {name}. Columns: {', '.join(CSV_COLUMNS)}."
+            f"The first row of {name} is not a directory header (an unknown column). "
+            f"Columns: {', '.join(CSV_COLUMNS)}."
         )
     repeated = [field for field in header if header.count(field) > 1]
     if repeated:
@@ -395,6 +396,7 @@ def read_csv(path: Path) -> list[EntryIn]:
                 f"Row {number} of {path.name} has more cells than the header. Nothing was imported."
             )
         values = dict(zip(header, cells, strict=False))
+        _refuse_formulas(values, number, path.name)
         values["when_text"] = values.pop("when", None)
         try:
             entries.append(validate(EntryIn, values))
@@ -403,6 +405,17 @@ def read_csv(path: Path) -> list[EntryIn]:
     if not entries:
         raise UserError(f"{path.name} has no entries to import.")
     return entries
+
+
+def _refuse_formulas(values: dict, number: int, name: str) -> None:
+    from connector_cli import clean
+
+    for column, value in values.items():
+        if value and clean.looks_like_formula(value):
+            raise UserError(
+                f"Row {number} of {name}: the {column} cell starts like a spreadsheet formula "
+                "(=, +, - or @); nothing was imported. Remove the sign or put an apostrophe first."
+            )
 
 
 def _key(name: str, category_group: str, category_sub: str | None, area: str | None) -> tuple:
@@ -439,6 +452,40 @@ def add_gap(conn: sqlite3.Connection, gap: GapIn, *, person: str | None = None) 
 
         values["person_id"] = resolve_person(conn, person)["id"]
     return sql.insert_gap(conn, values)
+
+
+def _gap_row(conn: sqlite3.Connection, gap_id: int) -> sqlite3.Row:
+    row = sql.gap(conn, gap_id)
+    if row is None:
+        raise UserError(f"No gap {gap_id}. `connector gap list` shows their numbers.")
+    return row
+
+
+def edit_gap(conn: sqlite3.Connection, gap_id: int, changes: dict) -> tuple[Gap, list[str]]:
+    """Change a gap's category, need, reason, area or date (validated as `gap add` does);
+    returns the gap and the columns that changed. The caller holds the write transaction."""
+    from connector_cli.models_directory import Gap, GapIn, validate
+
+    row = _gap_row(conn, gap_id)
+    stored = {k: row[k] for k in ("date", "need", "reason", "area", "person_id")}
+    stored["category"] = codes.format_signpost_category(row["category_group"], row["category_sub"])
+    gap = validate(GapIn, {**stored, **changes})
+    values = gap.model_dump()
+    values["date"] = gap.date.isoformat()
+    changed = [key for key, value in values.items() if value != row[key]]
+    if changed:
+        sql.update_gap(conn, gap_id, {key: values[key] for key in changed})
+    return Gap.model_validate({"id": gap_id, **gap.model_dump()}), changed
+
+
+def remove_gap(conn: sqlite3.Connection, gap_id: int) -> Gap:
+    """Delete a gap recorded by mistake. The caller holds the write transaction."""
+    from connector_cli.models_directory import Gap
+
+    row = _gap_row(conn, gap_id)
+    gap = Gap.model_validate({k: row[k] for k in row.keys() if k != "created_at"})
+    sql.delete_gap(conn, gap_id)
+    return gap
 
 
 def list_gaps(conn: sqlite3.Connection, start: date | None, end: date | None) -> list[Gap]:

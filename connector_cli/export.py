@@ -91,6 +91,8 @@ def default_folder(period: Period) -> Path:
 
 def prepare_folder(folder: Path, *, force: bool) -> None:
     """Refuse an existing non-empty folder unless forced; create a missing one."""
+    if folder.is_symlink():
+        raise UserError(f"{folder} is a symbolic link; give the folder's real name.")
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} exists and is not a folder; choose another --out.")
     if folder.exists() and any(folder.iterdir()) and not force:
@@ -156,16 +158,16 @@ def _sha256(path: Path) -> str:
 
 def write_csv(path: Path, header: Iterable[str], rows: Iterable[list[str]], *, excel: bool) -> int:
     """Write one CSV file row by row; return the number of data rows."""
+    from connector_cli import files
+
     count = 0
-    try:
-        with path.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(list(header))
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-    except OSError as error:
-        raise UserError(f"Cannot write {path}: {error.strerror}.") from None
+    files.safe_target(path, force=True, db_path=None)
+    with files.atomic_write(path, force=True, encoding="utf-8-sig" if excel else "utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(list(header))
+        for row in rows:
+            writer.writerow(row)
+            count += 1
     return count
 
 
@@ -241,10 +243,10 @@ def _write_files(conn, period, folder, k, records, excel) -> ExportResult:
         result.removed.append(RECORDS_FILE)
     manifest = _manifest(period, k, result.files)
     path = folder / MANIFEST_FILE
-    try:
-        path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    except OSError as error:
-        raise UserError(f"Cannot write {path}: {error.strerror}.") from None
+    from connector_cli import files
+
+    files.safe_target(path, force=True, db_path=None)
+    files.write_text(path, json.dumps(manifest, indent=2) + "\n", force=True)
     result.files.append(WrittenFile(MANIFEST_FILE, len(result.files), _sha256(path)))
     return result
 

@@ -5,7 +5,7 @@ Plain functions over the connection; they write inside the caller's transaction
 measures_due.py (re-exported here: `due_measures`) and the questions asked at a terminal in
 measures_ask.py, which builds on this module (never the other way round).
 
-The rules for when a stage makes sense (docs/measures.md explains them to users):
+The rules for when a stage makes sense (README, "What can be recorded when", explains them to users):
 - baseline: on a pending or accepted referral, dated on or before the closure if closed;
 - review: on an accepted referral, dated on or before the closure if closed;
 - end: on an accepted episode, at the final visit before `close` or after it: dated from 7

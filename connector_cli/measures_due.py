@@ -2,7 +2,8 @@
 engine `caseload` also uses, from its set-based queries).
 
 A stage is due in its window, overdue after it while it can still be collected, and left out
-once it cannot (`connector check` reports those as missing).
+once it cannot (`connector check` reports those as missing); the README's "When each measure
+is due" has the table.
 "Overdue" here is about the window only; `show` words it for people and calls a measure
 overdue only where `connector check` would report it (`check_reports`).
 """

@@ -239,7 +239,78 @@ CREATE INDEX idx_contacts_no_location ON contacts(kind) WHERE location IS NULL
     )
 
 
-MIGRATIONS = [m001_core, m002_directory_verification, m003_secrets, m004_gap_indexes]
+# "CONN": marks the file as connector's own, so another program's SQLite file is never taken
+# for ours (store.connect reads it before touching anything).
+APPLICATION_ID = 0x434F4E4E
+NEVER_REUSED = ("people", "episodes")
+
+
+def _autoincrement_sql(create_sql: str, table: str, new_name: str) -> str:
+    """`CREATE TABLE table (... id INTEGER PRIMARY KEY ...)` as `new_name` with AUTOINCREMENT."""
+    import re
+
+    header = re.compile(
+        rf'^\s*CREATE\s+TABLE\s+(?:"{table}"|\[{table}\]|`{table}`|{table})\s*\(', re.I
+    )
+    if not header.match(create_sql):
+        raise RuntimeError(f"Unexpected CREATE statement for {table}")
+    sql = header.sub(f'CREATE TABLE "{new_name}" (', create_sql, count=1)
+    if re.search(r"\bAUTOINCREMENT\b", sql, re.I):
+        return sql
+    key = re.compile(r'(\(\s*"?id"?\s+INTEGER\s+PRIMARY\s+KEY)\b', re.I)
+    if not key.search(sql):
+        raise RuntimeError(f"{table} has no leading id INTEGER PRIMARY KEY")
+    return key.sub(r"\1 AUTOINCREMENT", sql, count=1)
+
+
+def _rebuild_with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
+    """SQLite's table-rebuild procedure, generic over whatever columns other migrations added:
+    the CREATE statement from sqlite_master with AUTOINCREMENT, every column copied by name,
+    the table's indexes and triggers recreated. Foreign keys are off during migrations
+    (store.connect turns them on afterwards), so dropping the old table cascades nothing."""
+    (create_sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+    ).fetchone()
+    extras = [
+        row[0]
+        for row in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') "
+            "AND sql IS NOT NULL ORDER BY type, name",
+            [table],
+        )
+    ]
+    columns = ", ".join(f'"{row[1]}"' for row in conn.execute(f'PRAGMA table_info("{table}")'))
+    new_name = f"_new_{table}"
+    conn.execute(_autoincrement_sql(create_sql, table, new_name))
+    conn.execute(f'INSERT INTO "{new_name}" ({columns}) SELECT {columns} FROM "{table}"')
+    conn.execute(f'DROP TABLE "{table}"')
+    conn.execute(f'ALTER TABLE "{new_name}" RENAME TO "{table}"')
+    for sql in extras:
+        conn.execute(sql)
+
+
+def m009_numbers_never_reused(db) -> None:
+    """Person and episode numbers are never given out again after an erasure (AUTOINCREMENT),
+    so pseudonyms in two exports can never name two different people; and the file is marked
+    as connector's own (application_id)."""
+    conn = db.conn
+    if conn.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m009 must run with foreign keys off")
+    for table in NEVER_REUSED:
+        _rebuild_with_autoincrement(conn, table)
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"m009: foreign key check failed in {problems[0][0]}")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+MIGRATIONS = [
+    m001_core,
+    m002_directory_verification,
+    m003_secrets,
+    m004_gap_indexes,
+    m009_numbers_never_reused,
+]
 
 
 def pending_names(conn: sqlite3.Connection) -> list[str]:

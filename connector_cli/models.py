@@ -6,7 +6,6 @@ written here, not as pydantic's multi-line report. Imported lazily: pydantic is 
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from typing import Annotated, Any
 
@@ -20,7 +19,9 @@ def _past(what: str):
     def parse(value: Any) -> date | None:
         if value is None or isinstance(value, date):
             return value
-        return dates.parse_past_date(str(value), what=what)
+        if what == "date of birth":
+            return dates.parse_past_date(str(value), what=what)
+        return dates.parse_event_date(str(value), what=what)
 
     return BeforeValidator(parse)
 
@@ -35,9 +36,9 @@ def _code(code_list: tuple[codes.Code, ...], what: str):
 def _text(value: Any) -> str | None:
     if value is None:
         return None
-    cleaned = str(value).strip()
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in cleaned):
-        raise UserError("Text cannot contain control characters (e.g. escape codes).")
+    from connector_cli import clean
+
+    cleaned = clean.check(str(value).strip())
     return cleaned or None
 
 

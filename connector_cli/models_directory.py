@@ -21,9 +21,11 @@ FULL_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECA
 
 
 def _text(value: Any) -> str | None:
+    from connector_cli import clean
+
     if value is None:
         return None
-    cleaned = str(value).strip()
+    cleaned = clean.check(str(value).strip())
     return cleaned or None
 
 
@@ -32,7 +34,7 @@ def _past(what: str):
         if isinstance(value, date):
             value = value.isoformat()
         cleaned = _text(value)
-        return None if cleaned is None else dates.parse_past_date(cleaned, what=what)
+        return None if cleaned is None else dates.parse_event_date(cleaned, what=what)
 
     return BeforeValidator(parse)
 

@@ -77,13 +77,24 @@ def namesakes(conn: sqlite3.Connection, referral: ReferralIn) -> list[sqlite3.Ro
 
 def _known_person(conn, referral: ReferralIn, existing: str | None) -> int | None:
     if existing is not None:
-        return people.resolve_person(conn, existing)["id"]
+        row = people.resolve_person(conn, existing)
+        if _same_name(row["name"]) != _same_name(referral.name or ""):
+            raise UserError(
+                f"Person {row['id']} is {row['name']}, not {referral.name}: give the returning "
+                "person's name as it is recorded (`connector show` it first), or leave out "
+                "--existing for someone new."
+            )
+        return row["id"]
     if referral.dob is None:
         return None
     for row in people.people_named(conn, referral.name):
         if row["dob"] == referral.dob.isoformat():
             return row["id"]
     return None
+
+
+def _same_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _check_re_referral(previous: sqlite3.Row, referral_date: date) -> None:

@@ -11,13 +11,14 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from connector_cli.errors import UserError
+from connector_cli.store import is_ours, write
 from connector_cli.store import privacy as store
-from connector_cli.store import write
 from connector_cli.store.audit import record
 
 BACKUP_NAME = re.compile(r"connector-(\d{4}-\d{2}-\d{2}T\d{6})(?:-(\d+))?\.db")
@@ -66,19 +67,16 @@ class Backup:
         return sum(self.tables.values())
 
 
-def backup_target(db_file: Path, path: str | None) -> Path:
+def backup_target(db_file: Path, path: str | None, *, force: bool = False) -> Path:
     """Where a backup goes: PATH as a file, into PATH if it is a folder, else db-folder/backups."""
     if path is None:
         folder = db_file.parent / "backups"
     elif Path(path).expanduser().is_dir() or path.endswith(("/", os.sep)):
         folder = Path(path).expanduser()
     else:
-        target = Path(path).expanduser()
-        if target.exists():
-            raise UserError(f"{target} already exists: give a new file name or a folder.")
-        if not target.parent.is_dir():
-            raise UserError(f"No folder {target.parent}: create it first.")
-        return target
+        from connector_cli import files
+
+        return files.safe_target(path, force=force, db_path=db_file, flag="backup")
     _private_folder(folder)
     return _free_name(folder, f"connector-{_stamp()}", ".db")
 
@@ -97,10 +95,15 @@ def _verify_copy(path: Path, expected: dict[str, int]) -> None:
 
 
 def backup(
-    conn: sqlite3.Connection, *, db_file: Path, path: str | None, keep: int | None
+    conn: sqlite3.Connection,
+    *,
+    db_file: Path,
+    path: str | None,
+    keep: int | None,
+    force: bool = False,
 ) -> Backup:
     """Copy the database while it may be in use, verify the copy, then prune old backups."""
-    target = backup_target(db_file, path)
+    target = backup_target(db_file, path, force=force)
     partial = target.with_name(f".{target.name}.partial")
     started = time.perf_counter()
     try:
@@ -115,13 +118,13 @@ def backup(
         partial.unlink(missing_ok=True)
     done = Backup(target, target.stat().st_size, time.perf_counter() - started, counts)
     if keep is not None:
-        done.pruned = prune_backups(target.parent, keep)
+        done.pruned = prune_backups(target.parent, keep) + prune_set_aside(db_file, keep)
     try:
         with write(conn):
             record(
                 conn,
                 "backup",
-                file=target.name,
+                file=target.name if BACKUP_NAME.fullmatch(target.name) else None,
                 records=done.records,
                 pruned=len(done.pruned),
                 **key_counts(counts),
@@ -135,6 +138,33 @@ def _backup_order(path: Path) -> tuple[str, int]:
     match = BACKUP_NAME.fullmatch(path.name)
     assert match
     return match[1], int(match[2] or 1)
+
+
+def prune_set_aside(db_file: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` copies that restore set aside beside the database
+    (`NAME.before-restore-STAMP`, with any -wal/-shm): they hold erased people too."""
+    pattern = re.compile(
+        re.escape(db_file.name) + r"\.before-restore-(\d{4}-\d{2}-\d{2}T\d{6})(-\d+)?"
+    )
+    try:
+        copies = sorted(
+            (p for p in db_file.parent.iterdir() if pattern.fullmatch(p.name) and p.is_file()),
+            key=lambda p: (
+                pattern.fullmatch(p.name)[1],
+                int((pattern.fullmatch(p.name)[2] or "-1")[1:]),
+            ),
+        )
+    except OSError:
+        return []
+    doomed = copies[:-keep] if keep else copies
+    removed = []
+    for old in doomed:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = Path(f"{old}{suffix}")
+            if part.exists():
+                part.unlink()
+                removed.append(part)
+    return removed
 
 
 def prune_backups(folder: Path, keep: int) -> list[Path]:
@@ -168,6 +198,8 @@ def check_restorable(path: Path) -> Candidate:
         try:
             problem = store.integrity_problem(conn)
             migrations = None if problem else store.connector_migrations(conn)
+            if migrations is not None and not is_ours(conn):
+                migrations = None  # a migrations table, but not connector's database
             counts = store.table_counts(conn) if migrations else {}
         finally:
             conn.close()
@@ -190,24 +222,113 @@ def check_restorable(path: Path) -> Candidate:
     return Candidate(path, counts)
 
 
-def set_aside(db_file: Path) -> Path | None:
-    """Move the current database (and its WAL) aside, checkpointed first when possible."""
-    if not db_file.exists():
-        return None
+def _pause_for_tests(point: str) -> None:
+    """CONNECTOR_TEST_PAUSE=point stops here so a test can kill -9 the restore mid-swap."""
+    if os.environ.get("CONNECTOR_TEST_PAUSE") == point:
+        import sys
+
+        print(f"paused at {point}", file=sys.stderr, flush=True)
+        time.sleep(60)
+
+
+def _checkpoint_current(db_file: Path) -> None:
+    """Fold the current database's WAL into it and empty the WAL, so the file alone is the
+    whole database (and no old WAL could ever be replayed into the restored one)."""
     try:
-        conn = sqlite3.connect(db_file, isolation_level=None)
-        try:
-            store.checkpoint(conn)
-        finally:
-            conn.close()
+        conn = sqlite3.connect(db_file, isolation_level=None, timeout=10)
     except sqlite3.Error:
-        pass  # a damaged database is moved aside as it is, WAL and all
+        return
+    try:
+        if not store.checkpoint(conn):
+            raise UserError(
+                "Another connector window has the database open; close it and restore again. "
+                "Nothing was changed."
+            )
+    except sqlite3.DatabaseError:
+        pass  # damaged: it is kept aside as it is, WAL and all
+    finally:
+        conn.close()
+
+
+def _keep_aside(db_file: Path) -> Path:
+    """A second name for the current database file (a hard link, or a copy where links are not
+    supported); the database itself stays where it is until the swap."""
+    import shutil
+
     aside = _free_name(db_file.parent, f"{db_file.name}.before-restore-{_stamp()}", "")
-    for suffix in ("", "-wal", "-shm"):
+    try:
+        os.link(db_file, aside)
+    except OSError:
+        shutil.copy2(db_file, aside)
+    for suffix in ("-wal", "-shm"):  # empty after the checkpoint, unless the file is damaged
         part = Path(f"{db_file}{suffix}")
         if part.exists():
-            os.replace(part, Path(f"{aside}{suffix}"))
+            shutil.copy2(part, Path(f"{aside}{suffix}"))
     return aside
+
+
+def _swap_in(incoming: Path, db_file: Path) -> Path | None:
+    """Replace the database with `incoming` in one rename: at every moment the database's name
+    holds a whole database, the old one or the new one (kill -9 safe)."""
+    aside = _keep_aside(db_file) if db_file.exists() else None
+    _pause_for_tests("aside")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    _pause_for_tests("swap")
+    os.replace(incoming, db_file)
+    _pause_for_tests("swapped")
+    return aside
+
+
+def incoming_name(db_file: Path) -> Path:
+    """Where a restore prepares its copy: hidden, beside the database, marked with our pid."""
+    return db_file.with_name(f".{db_file.name}.restoring-{os.getpid()}")
+
+
+def restore_leftovers(db_file: Path) -> list[Path]:
+    """Partial copies left by restores that were killed (their process is gone)."""
+    found = []
+    try:
+        candidates = list(db_file.parent.glob(f".{_glob(db_file.name)}.restoring-*"))
+    except OSError:
+        return []
+    for path in candidates:
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            found.append(path)
+    return found
+
+
+def _glob(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # no safe liveness probe here: treat an hour-old copy as abandoned
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_restore_leftovers(db_file: Path) -> list[Path]:
+    """Delete what killed restores left (full copies of a backup: personal data)."""
+    removed = []
+    for path in restore_leftovers(db_file):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = Path(f"{path}{suffix}")
+            if part.exists():
+                part.unlink(missing_ok=True)
+                removed.append(part)
+    return removed
 
 
 def people_in(db_file: Path) -> int | None:
@@ -264,6 +385,10 @@ class Restore:
     tables: dict[str, int]
     kept_aside: Path | None
     erasures_since: int = 0
+    # What happened to the export pseudonym key: "same" (backup and database agree), "kept"
+    # (the database's key replaced the backup's, so earlier exports still match), "backup"
+    # (no key in the database: the backup's, if any, stands).
+    pseudonym_key: str = "backup"
 
 
 def restore(candidate: Candidate, *, db_file: Path) -> Restore:
@@ -273,7 +398,8 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
     if db_file.exists() and candidate.path.resolve() == db_file.resolve():
         raise UserError("That is the database in use; give a backup file.")
     _private_folder(db_file.parent)
-    incoming = db_file.with_name(f".{db_file.name}.restoring")
+    remove_restore_leftovers(db_file)
+    incoming = incoming_name(db_file)
     leftovers = [Path(f"{incoming}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
     for part in leftovers:
         part.unlink(missing_ok=True)
@@ -285,8 +411,10 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
             source.close()
         _verify_copy(incoming, counts)
         _prepare_incoming(incoming, candidate.path)  # the live database is untouched until here
-        aside = set_aside(db_file)
-        os.replace(incoming, db_file)
+        carried = _carry_forward(db_file, incoming)
+        if db_file.exists():
+            _checkpoint_current(db_file)
+        aside = _swap_in(incoming, db_file)
     finally:
         for part in leftovers:
             part.unlink(missing_ok=True)
@@ -300,15 +428,39 @@ def restore(candidate: Candidate, *, db_file: Path) -> Restore:
             record(
                 conn,
                 "restore",
-                file=candidate.path.name,
                 records=sum(counts.values()),
-                kept_aside=aside.name if aside else None,
+                kept_aside=aside is not None,
                 **key_counts(counts),
             )
     finally:
         conn.close()
     erasures = sum(1 for _, action, _ in since if action in ("erasure", "retention-erasure"))
-    return Restore(candidate.path, counts, aside, erasures)
+    return Restore(candidate.path, counts, aside, erasures, carried)
+
+
+def _carry_forward(db_file: Path, incoming: Path) -> str:
+    """Keep what must outlive a restore: the numbers already given out (never reused, even for
+    people added after the backup) and the pseudonym key the latest exports used.
+    Returns what happened to the key, as `Restore.pseudonym_key` describes."""
+    if not db_file.exists():
+        return "backup"
+    try:
+        current = store.open_read_only(db_file)
+        try:
+            key, sequences = store.pseudonym_secret(current), store.sequences(current)
+        finally:
+            current.close()
+    except sqlite3.Error:
+        return "backup"  # the current file is damaged: the backup's key stands
+    conn = sqlite3.connect(incoming, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        store.raise_sequences(conn, sequences)
+        outcome = store.keep_pseudonym_secret(conn, key)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return outcome
 
 
 # --- Subject access ------------------------------------------------------------------------------
@@ -344,18 +496,11 @@ def export_stem(person_id: int, out: str | None) -> Path:
     if out is None:
         return Path(default)
     chosen = Path(out).expanduser()
-    if chosen.is_dir():
+    if chosen.is_dir() and not chosen.is_symlink():
         return chosen / default
     if chosen.suffix.lower() in (".json", ".md"):
         chosen = chosen.with_suffix("")
-    if not chosen.parent.is_dir():
-        raise UserError(f"No folder {chosen.parent}: create it first.")
     return chosen
-
-
-def _write_private(path: Path, text: str) -> None:
-    with os.fdopen(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w") as f:
-        f.write(text)
 
 
 @dataclass
@@ -366,29 +511,41 @@ class SubjectAccess:
 
 
 def export_person(
-    conn: sqlite3.Connection, *, person_id: int, out: str | None, exported_on: date
+    conn: sqlite3.Connection,
+    *,
+    person_id: int,
+    out: str | None,
+    exported_on: date,
+    db_file: Path,
+    markdown: Callable[[dict], str],
+    force: bool = False,
 ) -> SubjectAccess:
-    """Write the person's records as JSON and as Markdown (both readable by the owner only)."""
-    from connector_cli.render_privacy import subject_access_markdown
+    """Write the person's records as JSON and as Markdown (`markdown` turns them into text; both
+    files readable by the owner only)."""
+    from connector_cli import files
 
     stem = export_stem(person_id, out)
-    paths = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".md")
-    for path in paths:
-        if path.exists():
-            raise UserError(f"{path} already exists: move it or give --out.")
+    paths = [
+        files.safe_target(stem.with_name(stem.name + ext), force=force, db_path=db_file)
+        for ext in (".json", ".md")
+    ]
     conn.execute("BEGIN")  # one read transaction: the export describes one moment
     try:
         held = person_record(conn, person_id=person_id)
     finally:
         conn.execute("COMMIT")
     held = {"exported_on": exported_on.isoformat(), **held}
+    texts = [json.dumps(held, indent=2, ensure_ascii=False) + "\n", markdown(held)]
+    written: list[Path] = []
     try:
-        _write_private(paths[0], json.dumps(held, indent=2, ensure_ascii=False) + "\n")
-        _write_private(paths[1], subject_access_markdown(held))
-    except OSError as error:
-        for path in paths:
-            path.unlink(missing_ok=True)
-        raise UserError(f"Could not write {stem}: {error.strerror}.") from None
+        for path, text in zip(paths, texts, strict=True):
+            files.write_text(path, text, force=force)
+            written.append(path)
+    except UserError:
+        for path in written:
+            if not force:
+                path.unlink(missing_ok=True)
+        raise
     with write(conn):
         record(conn, "subject-access-export", **held["counts"])
     return SubjectAccess(paths[0], paths[1], held["counts"])
@@ -400,7 +557,7 @@ def export_person(
 @dataclass
 class Erasure:
     counts: dict[str, int]
-    scrubbed: bool
+    scrub_problem: str | None  # None: the file was rewritten; "busy"; or what went wrong
     name_still_in: dict[str, int] = field(default_factory=dict)
 
 
@@ -416,8 +573,8 @@ def forget_person(conn: sqlite3.Connection, *, person_id: int) -> Erasure:
         counts = store.person_counts(conn, person_id)
         store.delete_person(conn, person_id)
         record(conn, "erasure", **counts)
-    scrubbed = store.scrub_free_space(conn)
-    return Erasure(counts, scrubbed, store.text_mentions(conn, name))
+    problem = store.scrub_free_space(conn)
+    return Erasure(counts, problem, store.text_mentions(conn, name))
 
 
 # --- Retention -----------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def _db_name() -> str:
     """Which file an empty answer came from: an empty list from the wrong file looks like loss."""
     from connector_cli import session
 
-    return str(session.db_path())
+    return _e(str(session.db_path()))
 
 
 def people_table(people: list[dict], *, include_closed: bool) -> None:

@@ -97,6 +97,15 @@ def restore_done(done) -> None:
     print(f"Restored {counts_text(key_counts(done.tables))} from {done.source}.")
     if done.kept_aside:
         print(f"The database as it was is kept at {done.kept_aside}")
+    if done.pseudonym_key == "kept":
+        print(
+            "Export pseudonyms: the database's key was kept (the backup held another or none), "
+            "so exports made before and after this restore still match."
+        )
+    elif done.pseudonym_key == "same":
+        print("Export pseudonyms are unchanged: the backup holds the same key.")
+    elif done.pseudonym_key == "backup":
+        print("Export pseudonyms now follow the backup's key (the database had none to keep).")
     if done.erasures_since:
         print(
             f"Warning: {done.erasures_since} erasure(s) were made after this backup, so the "
@@ -117,14 +126,22 @@ def export_done(done, *, name: str, person_id: int) -> None:
 
 
 def _erasure_footer(done) -> None:
-    if not done.scrubbed:
+    if done.scrub_problem == "busy":
         print(
             "Another connector window has the database open, so erased data may linger in the "
             "write-ahead log until that window finishes: close it."
         )
+    elif done.scrub_problem:
+        print(
+            f"The erasure is saved, but the file could not be rewritten to overwrite the old "
+            f"copies of the data ({done.scrub_problem}); erased data may remain in unused "
+            "space in the file until it is. Free some disk space: the next erasure rewrites "
+            "it."
+        )
     print(
         "Backups made before now (and any database set aside by restore) still hold these "
-        "records: they go when those files are deleted or pruned with `connector backup --keep N`."
+        "records: they go when those files are deleted, or pruned with `connector backup "
+        "--keep N` (which keeps the newest N backups and the newest N set-aside databases)."
     )
 
 
@@ -215,7 +232,7 @@ _AUDIT_KINDS = ("people", "episodes", "contacts", "goals", "signposts", "measure
 _AUDIT_WORDS = {
     "older_than_years": "retention period: {} years",
     "file": "{}",
-    "kept_aside": "previous database kept as {}",
+    "kept_aside": "previous database kept aside",
     "pruned": "old backups deleted: {}",
 }
 _AUDIT_HIDDEN = {"records"}  # total rows of every table: in --json, too technical for the table

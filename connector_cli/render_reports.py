@@ -248,8 +248,11 @@ def _gaps(published):
         key=lambda r: (-(r["count"] if isinstance(r["count"], int) else 0), str(r["category"])),
     )
     for row in ordered:
-        table.add_row(
-            f"  {row['category']}", str(row["area"]), str(row["reason"]), show(row["count"])
+        table.add_row(  # Text: an area as typed ("Riverside [/] Northside") is not markup
+            Text(f"  {row['category']}"),
+            Text(str(row["area"])),
+            Text(str(row["reason"])),
+            show(row["count"]),
         )
     return table
 

@@ -28,6 +28,7 @@ def open_db() -> sqlite3.Connection:
 
     path = db_path()
     if path not in _connections:
+        _clean_after_killed_restores(path)
         _connections[path] = connect(path)
     return _connections[path]
 
@@ -39,6 +40,20 @@ def note_if_empty(conn: sqlite3.Connection) -> None:
 
     if not has_people(conn):
         print(f"Read {db_path()}: it holds no records (no people).", file=sys.stderr)
+
+
+def _clean_after_killed_restores(path: Path) -> None:
+    """A restore killed part-way leaves a full copy of a backup beside the database: remove it
+    (the backup itself is untouched) and say so."""
+    from connector_cli.privacy import remove_restore_leftovers
+
+    removed = remove_restore_leftovers(path)
+    if removed:
+        print(
+            f"Note: removed {len(removed)} partial file(s) left by an interrupted restore; "
+            "the database and your backups are untouched.",
+            file=sys.stderr,
+        )
 
 
 def close_all() -> None:

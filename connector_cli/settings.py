@@ -33,7 +33,13 @@ DEFAULTS: dict[str, tuple[int, str]] = {
         4,
         "Check flags a signpost without an outcome after this many weeks",
     ),
+    # A date as a number, YYYYMMDD: `config set earliest-date 2010-04-01` writes 20100401.
+    "earliest_date": (
+        20000101,
+        "Referral, gap and other event dates before this (YYYYMMDD) are refused as typos",
+    ),
 }
+DATE_SETTINGS = ("earliest_date",)
 
 
 def get_setting(conn: sqlite3.Connection, key: str) -> int:

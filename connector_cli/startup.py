@@ -1,6 +1,6 @@
 """Start-up speed: build only the command asked for; read plain values without pydantic.
 
-Two costs Typer adds to every run, measured by bench/run.py (docs/speed.md):
+Two costs Typer adds to every run, measured by bench/run.py (README, "Speed"):
 
 - Typer turns every registered command into a click command before it parses anything: about
   30 ms for our forty-odd commands, when one run needs one of them.

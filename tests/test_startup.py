@@ -1,5 +1,5 @@
 """Start-up stays light: what `connector --help` and a quick score import (tests, not timings;
-the timings are in bench/run.py and docs/speed.md), every command has help text, and the
+the timings are in bench/run.py and the README, "Speed"), every command has help text, and the
 shortcuts that keep commands quick (connector_cli/startup.py, render.plain_table) change no
 output."""
 

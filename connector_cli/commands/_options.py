@@ -82,7 +82,7 @@ def emit(as_json: bool, data: dict, message: str) -> None:
 def day_or_today(text: str | None, what: str = "date"):
     from connector_cli import dates
 
-    return dates.parse_past_date(text, what=what) if text else dates.today()
+    return dates.parse_event_date(text, what=what) if text else dates.today()
 
 
 def _text_option(flag: str, help_text: str = "", metavar: str | None = None):

@@ -1,4 +1,4 @@
-"""directory add|list|search|show|edit|verify|retire|import|export, and gap add|list."""
+"""directory add|list|search|show|edit|verify|retire|import|export, and gap add|list|edit|remove."""
 
 from __future__ import annotations
 
@@ -311,27 +311,25 @@ def export(
         Path | None,
         typer.Option("--out", metavar="FILE.csv", help="Write here instead of to the screen."),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing FILE.csv.")] = False,
 ) -> None:
     """Write every entry (retired ones too) as CSV, to share with colleagues."""
     import sys
 
-    from connector_cli import directory, session
-    from connector_cli.errors import UserError
+    from connector_cli import directory, files, session
     from connector_cli.store import write
     from connector_cli.store.audit import record
 
+    target = None if out is None else files.safe_target(out, force=force, db_path=session.db_path())
     conn = session.open_db()
     rows = directory.export_rows(conn)
-    if out is None:
+    if target is None:
         directory.write_csv(rows, sys.stdout)
         return
-    try:
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            directory.write_csv(rows, handle)
-    except OSError as error:
-        raise UserError(f"Cannot write {out}: {error.strerror}.") from None
+    with files.atomic_write(target, force=force) as handle:
+        directory.write_csv(rows, handle)
     with write(conn):
-        record(conn, "directory-export", entries=len(rows), file=out.name)
+        record(conn, "directory-export", entries=len(rows))
     typer.echo(f"Wrote {len(rows)} entr{'y' if len(rows) == 1 else 'ies'} to {out}.")
 
 
@@ -409,6 +407,79 @@ def gap_list(
         render_directory.gaps_json(found, **period)
         return
     render_directory.gaps_table(found)
+
+
+GapId = Annotated[
+    int, typer.Argument(metavar="GAP_ID", help="The gap's number, as `gap list` shows.")
+]
+GapReason = Annotated[
+    str | None,
+    typer.Option(
+        "--reason",
+        metavar="REASON",
+        help="none-exists, full, cost, transport, access, unsuitable.",
+    ),
+]
+
+
+@gap_app.command("edit")
+def gap_edit(
+    gap_id: GapId,
+    category: Category = None,
+    need: Annotated[str | None, _opt("--need", "What was needed (never exported).")] = None,
+    reason: GapReason = None,
+    area: Annotated[str | None, _opt("--area", 'Locality or district ("" to clear).')] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="When the need arose.")
+    ] = None,
+) -> None:
+    """Correct a recorded gap (give only what changes)."""
+    from connector_cli import directory, session
+    from connector_cli.errors import UserError
+    from connector_cli.store import write
+    from connector_cli.store.audit import record
+
+    given = dict(category=category, need=need, reason=reason, area=area, date=date)
+    changes = {key: value for key, value in given.items() if value is not None}
+    if not changes:
+        raise UserError("Give what to change: --category, --need, --reason, --area or --date.")
+    conn = session.open_db()
+    with write(conn):
+        gap, changed = directory.edit_gap(conn, gap_id, changes)
+        if changed:
+            record(conn, "gap-edit", gap_id=gap_id, fields=changed)
+    if changed:
+        shown = {"category_group": "category", "category_sub": "category"}
+        fields = ", ".join(dict.fromkeys(shown.get(field, field) for field in changed))
+        typer.echo(f"Gap {gap_id} changed: {fields}.")
+    else:
+        typer.echo(f"Gap {gap_id} already has those details; nothing changed.")
+
+
+@gap_app.command("remove")
+def gap_remove(
+    gap_id: GapId,
+    yes: Annotated[bool, typer.Option("--yes", help="Go ahead without asking.")] = False,
+) -> None:
+    """Delete a gap recorded by mistake (asks first; --yes in a script)."""
+    from connector_cli import directory, prompts, session
+    from connector_cli.errors import UserError
+    from connector_cli.store import write
+    from connector_cli.store.audit import record
+
+    conn = session.open_db()
+    if not yes:
+        if not session.interactive():
+            raise UserError(
+                "Removing a gap cannot be undone: give --yes to confirm (there is no terminal "
+                "to ask)."
+            )
+        if not prompts.confirm(f"Remove gap {gap_id}? This cannot be undone.", default=False):
+            raise UserError("Cancelled: nothing was changed.")
+    with write(conn):
+        gap = directory.remove_gap(conn, gap_id)
+        record(conn, "gap-remove", gap_id=gap_id)
+    typer.echo(f"Gap {gap_id} removed ({gap.category}, {gap.date.isoformat()}).")
 
 
 def register(app: typer.Typer) -> None:

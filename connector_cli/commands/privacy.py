@@ -44,6 +44,9 @@ def backup(
             "--keep", metavar="N", min=1, help="Then delete all but the newest N backups there."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file at PATH (never a database).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a verified copy of the database (safe while connector is in use elsewhere)."""
@@ -53,7 +56,7 @@ def backup(
     db_file = session.db_path()
     if not db_file.exists():
         raise UserError(f"No database at {db_file} yet: nothing to back up.")
-    done = privacy.backup(session.open_db(), db_file=db_file, path=path, keep=keep)
+    done = privacy.backup(session.open_db(), db_file=db_file, path=path, keep=keep, force=force)
     render_privacy.backup_done(done, as_json=as_json)
     if done.audit_problem:  # the copy is complete and verified; only the log entry is missing
         typer.echo(
@@ -98,6 +101,7 @@ def export_person(
             "the default names). Default: person-N-subject-access.json and .md here.",
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
 ) -> None:
     """Subject access: everything held about a person, as JSON and as a printable file."""
     from connector_cli import dates, privacy, render_privacy, session
@@ -105,7 +109,15 @@ def export_person(
 
     conn = session.open_db()
     row = resolve_person(conn, person)
-    done = privacy.export_person(conn, person_id=row["id"], out=out, exported_on=dates.today())
+    done = privacy.export_person(
+        conn,
+        person_id=row["id"],
+        out=out,
+        exported_on=dates.today(),
+        db_file=session.db_path(),
+        markdown=render_privacy.subject_access_markdown,
+        force=force,
+    )
     render_privacy.export_done(done, name=row["name"], person_id=row["id"])
 
 
@@ -124,6 +136,16 @@ def forget_person(person: Person, yes: YesOpt = False) -> None:
         action="Erasing a person cannot be undone",
     )
     render_privacy.erasure_done(privacy.forget_person(conn, person_id=row["id"]), name=row["name"])
+    _forget_history()
+
+
+def _forget_history(*, say: bool = True) -> None:
+    """The shell's history may hold an erased person's name as it was typed: it goes too."""
+    from connector_cli import session
+    from connector_cli.shell import forget_history
+
+    if forget_history(session.db_path()) and say:
+        typer.echo("The shell's history of typed commands was deleted too (it may name them).")
 
 
 def retention(
@@ -160,6 +182,7 @@ def retention(
     )
     done = privacy.erase_episodes(conn, episodes=due, older_than=older_than)
     render_privacy.retention_done(done, as_json=as_json)
+    _forget_history(say=not as_json)
 
 
 def audit(as_json: JsonOpt = False) -> None:

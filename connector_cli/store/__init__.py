@@ -54,37 +54,103 @@ def _create_private_file(path: Path) -> None:
 
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
-    """Open (creating 0600 if needed), migrate, then turn on foreign keys, WAL and a busy timeout."""
+    """Open (creating 0600 if needed), check the file is connector's own, migrate, then turn on
+    foreign keys, WAL, synchronous=FULL and a busy timeout.
+
+    Nothing is changed in a file until it is known to be ours: another program's database is
+    refused before it is switched to WAL or given a table.
+    """
     from connector_cli.errors import UserError
     from connector_cli.migrations import apply_migrations
 
     if not path.exists():
         if not create:
             raise UserError(f"No database at {path}.")
+        _refuse_after_interrupted_restore(path)
         _create_private_file(path)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _refuse_foreign(conn, path)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        _refuse_foreign(conn, path)
+        # FULL: a committed write survives a power cut too (NORMAL may lose the last ones in
+        # WAL mode). A caseload tool writes a few rows a minute; README "Durability" has the cost.
+        conn.execute("PRAGMA synchronous = FULL")
         apply_migrations(conn)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as error:
-        raise UserError(f"Cannot open {path} as a connector database: {error}.") from None
+        raise UserError(
+            f"Cannot open {_printable(path)} as a connector database: {error}."
+        ) from None
     return conn
 
 
-def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
-    """Never add our tables to another program's database."""
+def _printable(path: Path) -> str:
+    from connector_cli.files import _shown
+
+    return _shown(path)
+
+
+def _refuse_after_interrupted_restore(path: Path) -> None:
+    """Never start an empty database beside a copy an interrupted restore set aside."""
     from connector_cli.errors import UserError
 
-    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if names and "_sqlite_migrations" not in names:
+    try:
+        aside = sorted(path.parent.glob(f"{glob_escape(path.name)}.before-restore-*"))
+    except OSError:
+        return
+    aside = [p for p in aside if not p.name.endswith(("-wal", "-shm", "-journal"))]
+    if aside:
         raise UserError(
-            f"{path} is another program's database, not connector's; give a new file name."
+            f"There is no database at {_printable(path)}, but a restore was interrupted and "
+            f"left the previous one at {_printable(aside[-1])}. Rename that file to "
+            f"{path.name} to carry on with it (or run `connector restore` with a backup); "
+            "no new database was created."
+        )
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def is_ours(conn: sqlite3.Connection) -> bool | None:
+    """True for connector's database, None for an empty file, False for anything else.
+
+    Ours: marked with our application_id (from m009), or, before m009, recording connector's
+    first migration in `_sqlite_migrations` beside our core tables. Reads only.
+    """
+    from connector_cli.migrations import APPLICATION_ID, MIGRATION_SET
+
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if app_id == APPLICATION_ID:
+        return True
+    if app_id != 0:
+        return False
+    if not names:
+        return None
+    if not {"_sqlite_migrations", "people", "episodes", "audit_log"} <= names:
+        return False
+    first = conn.execute(
+        "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? AND name = 'm001_core'",
+        [MIGRATION_SET],
+    ).fetchone()
+    return first is not None
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Never add our tables to (or change the journal of) another program's database."""
+    from connector_cli.errors import UserError
+
+    if is_ours(conn) is False:
+        conn.close()
+        raise UserError(
+            f"{_printable(path)} is another program's database, not connector's; "
+            "give a new file name."
         )
 
 

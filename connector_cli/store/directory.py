@@ -113,3 +113,15 @@ def gap_counts(conn: sqlite3.Connection, start: date | str, end: date | str) -> 
         [str(start), str(end)],  # a date's str() is its ISO text; ISO text passes through
     )
     return [dict(row) for row in rows]
+
+
+def gap(conn: sqlite3.Connection, gap_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM gaps WHERE id = ?", [gap_id]).fetchone()
+
+
+def update_gap(conn: sqlite3.Connection, gap_id: int, values: dict) -> None:
+    update(conn, "gaps", gap_id, values)
+
+
+def delete_gap(conn: sqlite3.Connection, gap_id: int) -> None:
+    conn.execute("DELETE FROM gaps WHERE id = ?", [gap_id])

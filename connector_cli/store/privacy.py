@@ -234,20 +234,24 @@ def people_without_episodes(conn: sqlite3.Connection, person_ids: set[int]) -> l
     ]
 
 
-def scrub_free_space(conn: sqlite3.Connection) -> bool:
+def scrub_free_space(conn: sqlite3.Connection) -> str | None:
     """After an erasure: leave no trace of deleted rows in free pages or the WAL.
 
     secure_delete (on for the deletion) zeroes the deleted cells; VACUUM then rewrites every
     page of the file (in memory rather than through a temporary file) and the checkpoint folds
     the WAL into the main file and empties it. False if another window kept the WAL from being
     emptied: its old pages are then overwritten at a later checkpoint.
+
+    Returns None when done, "busy" when another window kept it from finishing, else the error
+    (e.g. a full disk). The erasure itself is already committed either way.
     """
     try:
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("VACUUM")
-        return checkpoint(conn)
-    except sqlite3.OperationalError:  # busy: the erasure itself is already committed
-        return False
+        return None if checkpoint(conn) else "busy"
+    except sqlite3.Error as error:
+        text = str(error)
+        return "busy" if "locked" in text or "busy" in text else text
 
 
 def text_mentions(conn: sqlite3.Connection, text: str) -> dict[str, int]:
@@ -328,3 +332,58 @@ def add_audit_entries(conn: sqlite3.Connection, entries: list[tuple[str, str, st
     new = [entry for entry in entries if entry not in held]
     conn.executemany("INSERT INTO audit_log (at, action, detail) VALUES (?, ?, ?)", new)
     return new
+
+
+# --- What a restore carries forward --------------------------------------------------------------
+
+
+def pseudonym_secret(conn: sqlite3.Connection) -> bytes | None:
+    from connector_cli.store.reports import PSEUDONYM_KEY
+
+    try:
+        row = conn.execute("SELECT value FROM secrets WHERE name = ?", [PSEUDONYM_KEY]).fetchone()
+    except sqlite3.OperationalError:  # a database from before the secrets table
+        return None
+    return None if row is None else bytes(row[0])
+
+
+def keep_pseudonym_secret(conn: sqlite3.Connection, key: bytes | None) -> str:
+    """Give `conn`'s database the pseudonym key `key` (the current database's); say what
+    happened: "same", "kept" (replaced or added) or "backup" (no key to keep)."""
+    from connector_cli.store.reports import PSEUDONYM_KEY
+
+    if key is None:
+        return "backup"
+    if pseudonym_secret(conn) == key:
+        return "same"
+    conn.execute(
+        "INSERT INTO secrets (name, value) VALUES (?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        [PSEUDONYM_KEY, key],
+    )
+    return "kept"
+
+
+def sequences(conn: sqlite3.Connection) -> dict[str, int]:
+    """The highest number ever given out per AUTOINCREMENT table (or the highest in use)."""
+    found: dict[str, int] = {}
+    try:
+        found = {row[0]: row[1] for row in conn.execute("SELECT name, seq FROM sqlite_sequence")}
+    except sqlite3.OperationalError:
+        pass
+    for table in ("people", "episodes"):
+        highest = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        found[table] = max(found.get(table, 0), highest)
+    return found
+
+
+def raise_sequences(conn: sqlite3.Connection, highest: dict[str, int]) -> None:
+    """Make sure no number up to `highest[table]` is given out again in `conn`'s database."""
+    for table, seq in highest.items():
+        if table not in ("people", "episodes"):
+            continue
+        updated = conn.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", [seq, table]
+        ).rowcount
+        if not updated:
+            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", [table, seq])
