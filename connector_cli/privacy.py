@@ -198,8 +198,7 @@ def check_restorable(path: Path) -> Candidate:
         try:
             problem = store.integrity_problem(conn)
             migrations = None if problem else store.connector_migrations(conn)
-            if migrations is not None and not is_ours(conn):
-                migrations = None  # a migrations table, but not connector's database
+            foreign = migrations is not None and not is_ours(conn)
             counts = store.table_counts(conn) if migrations else {}
         finally:
             conn.close()
@@ -214,6 +213,8 @@ def check_restorable(path: Path) -> Candidate:
         raise UserError(f"{path} is damaged (integrity check: {problem}); not restored.")
     if migrations is None:
         raise UserError(f"{path} is not a connector database; not restored.")
+    if foreign:  # connector's migrations recorded, but not its tables (or another's marker)
+        raise UserError(f"{path} is incomplete or not a connector database; not restored.")
     newer = set(migrations) - store.known_migrations()
     if newer:
         raise UserError(
