@@ -481,7 +481,7 @@ def next_step_line(episode: dict) -> str | None:
     """The next step on the pathway, in the words and from the engine `caseload` uses."""
     from connector_cli import dates
     from connector_cli.due import Due
-    from connector_cli.render_caseload import DUE_STYLE, when_due
+    from connector_cli.wording import DUE_STYLE, when_due
 
     found = episode.get("next_step")
     if not found:
