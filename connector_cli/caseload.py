@@ -41,6 +41,9 @@ class CaseloadWarning:
     text: str
 
 
+UNPLANNED_DAYS = 14  # caseload flags a person with no contact this long and nothing arranged
+
+
 @dataclass(frozen=True)
 class OpenEpisode:
     person_id: int
@@ -56,6 +59,8 @@ class OpenEpisode:
     next_due: Due
     warnings: tuple[CaseloadWarning, ...]
     days_waiting: int  # since the last support contact, else since acceptance (or referral)
+    next_plan: str | None = None  # the earliest contact arranged and not yet done
+    unplanned: bool = False  # nothing arranged, and no contact for UNPLANNED_DAYS or more
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,8 @@ def _open_episode(row: dict, taken: set, s: dict[str, int], today: date) -> Open
         next_due=due.next_due(s, row, row["first_contact"], taken, today),
         warnings=_warnings(row, week, quiet, s),
         days_waiting=quiet,
+        next_plan=row["next_plan"],
+        unplanned=row["next_plan"] is None and quiet >= UNPLANNED_DAYS,
     )
 
 
@@ -194,18 +201,19 @@ def caseload(conn: sqlite3.Connection, *, today: date) -> Caseload:
 @dataclass(frozen=True)
 class CheckResult:
     problems: list  # of checks.Problem
-    completeness_pct: float | None
+    completeness_pct: float | None  # rounded to 1 decimal from the exact share
     closed_episodes: int
+    coverage_pct: float | None = None  # outcome_coverage_pct over every closed episode
 
     @property
     def complete(self) -> bool:
         return not self.problems
 
     def to_dict(self) -> dict:
-        pct = None if self.completeness_pct is None else round(self.completeness_pct, 1)
         return {
             "problems": [p.to_dict() for p in self.problems],
-            "data_completeness_pct": pct,
+            "data_completeness_pct": self.completeness_pct,
+            "outcome_coverage_pct": self.coverage_pct,
             "closed_episodes": self.closed_episodes,
         }
 
@@ -222,11 +230,15 @@ def check(conn: sqlite3.Connection, *, today: date, figure: bool = False) -> Che
         problems = checks.run_checks(conn, ctx)
         if not problems and not figure:
             return CheckResult(problems, None, 0)
-        from connector_cli import dates, reports
+        from connector_cli import dates, outcomes, reports, stats
 
         everything = dates.Period(date(1, 1, 1), today, "all closed episodes")
         episodes, _, pct = reports.completeness_counts(conn, period=everything)
-    return CheckResult(problems, pct, episodes)
+        eligible, paired = outcomes.coverage(conn, everything)
+    shown = None if pct is None else float(stats.rounded(pct, 1))
+    covered = stats.percent(paired, eligible)
+    coverage = None if covered is None else float(stats.rounded(covered, 1))
+    return CheckResult(problems, shown, episodes, coverage)
 
 
 # --- Settings ----------------------------------------------------------------------------------

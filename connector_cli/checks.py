@@ -237,6 +237,37 @@ def baseline_ucla_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
         )
 
 
+# Skip reasons a commissioner would question at baseline: it is taken at the first meeting, so
+# "could not contact" contradicts the meeting, and a "declined" can often be asked again later.
+# "not-appropriate" (e.g. in crisis, lacks capacity) is accepted. Either way the episode has no
+# baseline score, so its outcome is unknown and it counts against outcome coverage.
+QUESTIONED_BASELINE_SKIPS = ("declined", "could-not-contact")
+
+
+@rule("baseline-ucla-not-collected")
+def baseline_ucla_not_collected(conn: sqlite3.Connection, ctx: Context) -> Found:
+    for row in sql.baseline_ucla_skipped(conn, QUESTIONED_BASELINE_SKIPS):
+        reason = codes.label(codes.SKIP_REASONS, row["skipped_reason"]).lower()
+        problem = f"Baseline UCLA not collected ({reason}, {row['date']})"
+        if row["closure_date"] is None:
+            yield (
+                row,
+                f"{problem}: ask again, a score can still follow.",
+                measure_fix(row, ctx, "ucla3", "baseline", now=True, on=""),
+            )
+        else:
+            yield (
+                row,
+                f"{problem}; closed {row['closure_date']} with no baseline score: its outcome "
+                "is unknown.",
+                Fix(
+                    f"connector measure remove {row['measure_id']} --yes",
+                    "Only if the reason was recorded wrongly; then record the right one with "
+                    "connector measure skip.",
+                ),
+            )
+
+
 @rule("end-measures-missing")
 def end_measures_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
     for row in sql.end_measures_missing(conn, ctx.today.isoformat()):

@@ -46,3 +46,13 @@ def check(text: str, *, what: str = "Text", one_line: bool = False) -> str:
 
 def looks_like_formula(text: str) -> bool:
     return bool(_FORMULA.match(text))
+
+
+def for_terminal(text: str) -> str:
+    """Text safe to print: control characters (but new lines) and bidi controls shown as '?',
+    undecodable bytes as U+FFFD. For what was stored before these were refused, and for what
+    a user typed that is repeated back in a message."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(
+        ch if ch == "\n" or (ch.isprintable() and ch not in BIDI_CONTROLS) else "?" for ch in text
+    )

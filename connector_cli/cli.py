@@ -32,19 +32,18 @@ COMMAND_MODULES = (
     "privacy",
     "demo",
     "shell",
+    "corrections",
+    "diary",
+    "notes",
+    "imports",
 )
 
 
 def printable(text: str) -> str:
-    """User text made safe for a terminal: undecodable bytes as U+FFFD, control characters and
-    bidi overrides as '?' (an error message repeats what was typed)."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return "".join(
-        ch if ch == "\n" or (ch.isprintable() and ch not in BIDI_CONTROLS) else "?" for ch in text
-    )
+    """User text made safe for a terminal (an error message repeats what was typed)."""
+    from connector_cli.clean import for_terminal
 
-
-BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    return for_terminal(text)
 
 
 def refuse(message: str, code: int = 1) -> typer.Exit:

@@ -299,6 +299,7 @@ SIGNPOST_OUTCOMES: tuple[Code, ...] = _codes(
     ("attended", "Attended"),
     ("still-attending", "Still attending"),
     ("did-not-attend", "Did not attend"),
+    ("stopped-attending", "Stopped attending"),
     ("not-known", "Not known"),
 )
 

@@ -1,4 +1,5 @@
-"""Correcting what was recorded: a person's details, a referral's details, a contact.
+"""Correcting what was recorded: a person's details, a referral's details (contacts, goals and
+signposts: corrections_records; dates, closure, what matters: corrections_episode).
 
 `connector check` names these commands as the fix for gaps that can only be mended by
 changing a saved record. Each writes inside the caller's transaction and refuses anything the
@@ -11,9 +12,10 @@ import sqlite3
 from datetime import date
 
 from connector_cli.errors import UserError
-from connector_cli.models import ContactIn, EpisodeEdit, PersonEdit, years_between
+from connector_cli.models import EpisodeEdit, PersonEdit, years_between
 from connector_cli.store import people as people_sql
 from connector_cli.store import update
+from connector_cli.store.corrections import record as audit
 
 
 def edit_person(conn: sqlite3.Connection, person: sqlite3.Row, edit: PersonEdit) -> list[str]:
@@ -33,6 +35,7 @@ def edit_person(conn: sqlite3.Connection, person: sqlite3.Row, edit: PersonEdit)
     if values.get("no_known_risks"):
         values["risks"] = None
     update(conn, "people", person["id"], values)
+    audit(conn, "person edited", person=person["id"], fields=sorted(changes))
     if changes.get("dob") is not None:
         for episode in people_sql.episodes_of(conn, person["id"]):
             age = years_between(changes["dob"], date.fromisoformat(episode["referral_date"]))
@@ -63,6 +66,13 @@ def edit_episode(conn: sqlite3.Connection, episode: sqlite3.Row, edit: EpisodeEd
         values["closure_detail"] = edit.closure_detail
     if values:
         update(conn, "episodes", episode["id"], values)
+    audit(
+        conn,
+        "referral edited",
+        episode=episode["id"],
+        person=episode["person_id"],
+        fields=sorted(changes),
+    )
     return sorted(changes)
 
 
@@ -101,38 +111,3 @@ def _age_values(conn, episode, edit: EpisodeEdit, changes: dict) -> dict:
     if edit.age_not_stated:
         return {"age_at_referral": None, "age_not_stated": 1}
     return {"age_at_referral": edit.age, "age_not_stated": 0}
-
-
-def edit_contact(conn: sqlite3.Connection, contact_id: int, changes: dict) -> sqlite3.Row:
-    """Change a contact's minutes, location, note or keep-in-touch flag, re-checking the rules."""
-    row = conn.execute("SELECT * FROM contacts WHERE id = ?", [contact_id]).fetchone()
-    if row is None:
-        raise UserError(
-            f"No contact number {contact_id}. `connector show PERSON --json` lists them."
-        )
-    if not changes:
-        raise UserError("Nothing to change: give --minutes, --location, --note or --after-closure.")
-    merged = {
-        k: row[k]
-        for k in (
-            "date",
-            "kind",
-            "minutes",
-            "delivered_by",
-            "volunteer",
-            "location",
-            "journey",
-            "note",
-        )
-    }
-    merged.update(changes)
-    contact = ContactIn(**merged)  # the same rules as `visit log`
-    if changes.get("after_closure"):
-        episode = people_sql.episode(conn, row["episode_id"])
-        if episode["closure_date"] is None or row["date"] <= episode["closure_date"]:
-            raise UserError("--after-closure is only for contacts dated after the episode closed.")
-    values = {k: v for k, v in contact.model_dump().items() if k in changes}
-    if "after_closure" in values:
-        values["after_closure"] = int(values["after_closure"])
-    update(conn, "contacts", contact_id, values)
-    return row

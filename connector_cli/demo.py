@@ -105,9 +105,26 @@ CLOSURES = (
     ("lost-contact", 9),
     ("hospital", 5),
     ("moved", 4),
-    ("died", 2),
+    ("died", 3),
     ("need-intensified", 5),
     ("other", 3),
+)
+# Mixes like a national connector programme's referrals: about two thirds women, mostly older
+# people, a mainly White British population with the main minority groups represented.
+GENDER_MIX = (("female", 62), ("male", 34), ("non-binary", 1), ("other", 1), ("not-stated", 2))
+AGE_MIX = (((18, 24), 9), ((25, 59), 31), ((60, 74), 27), ((75, 97), 33))
+ETHNICITY_MIX = (
+    ("A", 76), ("B", 2), ("C", 4), ("D", 1), ("F", 1), ("G", 1), ("H", 3), ("J", 2), ("K", 1),
+    ("L", 1), ("M", 2), ("N", 2), ("R", 1), ("S", 1), ("Z", 2),
+)  # fmt: skip
+# How an accepted episode goes: most are supported for weeks; about a quarter of those that
+# close had a single contact (a call, a visit, then nothing more), and a few none at all.
+ENGAGEMENT = (("supported", 70), ("one-contact", 24), ("no-contact", 6))
+ONE_CONTACT_CLOSURES = (
+    ("choice", 35),
+    ("lost-contact", 35),
+    ("planned", 20),
+    ("need-intensified", 10),
 )
 KINDS = (("face-to-face", 50), ("telephone", 35), ("video", 3), ("message", 12))
 LOCATIONS = (
@@ -170,6 +187,7 @@ class Demo:
         self.shape = shape
         self.counts = Counts()
         self.born: set[tuple[str, object]] = set()
+        self.levels: dict[int, int] = {}  # episode id -> loneliness at the start (0-2)
         from connector_cli.measures import record_measure, skip_measure
 
         self.record_measure, self.skip_measure = record_measure, skip_measure
@@ -179,14 +197,13 @@ class Demo:
     def person(self, number: int) -> None:
         rng = self.rng
         referred = self.today - timedelta(days=rng.randrange(self.span))
-        gender = rng.choice(("female", "female", "male", "male", "non-binary", "not-stated"))
+        gender = _weighted(rng, GENDER_MIX)
         first = rng.choice(
             MALE if gender == "male" or (gender != "female" and rng.random() < 0.5) else FEMALE
         )
         name = f"{first} {rng.choice(LAST)}"
-        age = rng.choice(
-            (rng.randint(18, 24), rng.randint(25, 64), rng.randint(65, 97), rng.randint(65, 97))
-        )
+        band = _weighted(rng, AGE_MIX)
+        age = rng.randint(*band)
         referral = self._referral(name, referred, age, number, gender=gender)
         if referral.dob and (name, referral.dob) in self.born:
             # Same name, same birthday: the rules would (rightly) take them for one person.
@@ -196,11 +213,13 @@ class Demo:
         self.counts.people += 1
         self._episode(made["episode_id"], referred)
         episode = people_sql.episode(self.conn, made["episode_id"])
-        if episode["closure_date"] and rng.random() < 0.06:
-            again = date.fromisoformat(episode["closure_date"]) + timedelta(
-                days=rng.randint(60, 200)
-            )
-            if again <= self.today:
+        # Referred again after closing: only someone with a date of birth on record can be
+        # recognised as the same person (without one a new person would be made).
+        if episode["closure_date"] and rng.random() < 0.12 and referral.dob:
+            closed = date.fromisoformat(episode["closure_date"])
+            room = (self.today - closed).days  # back within a month to five months
+            if room >= 30:
+                again = closed + timedelta(days=rng.randint(30, min(150, room)))
                 repeat = self._referral(name, again, age, number, gender=gender, dob=referral.dob)
                 made = pathway.new_referral(self.conn, repeat)
                 self._episode(made["episode_id"], again)
@@ -218,7 +237,7 @@ class Demo:
             ("bereaved", "health", "mobility", "separated", "no-children-at-home"),
             rng.choice((0, 1, 1, 2)),
         )
-        if age <= 24 and rng.random() < 0.6:
+        if age <= 24 and rng.random() < 0.75:
             triggers = ["young-parent", *triggers]
         asked = rng.random() < 0.93  # a few left unasked so `check` has something to show
         return ReferralIn(
@@ -235,7 +254,7 @@ class Demo:
             dob=dob,
             age=None if dob else (age if rng.random() < 0.9 else None),
             gender=gender if rng.random() < 0.95 else None,
-            ethnicity=rng.choice("AAAAAAABCHJKMNRSZ") if rng.random() < 0.9 else None,
+            ethnicity=_weighted(rng, ETHNICITY_MIX) if rng.random() < 0.9 else None,
             living=rng.choice(
                 (
                     "alone",
@@ -310,10 +329,15 @@ class Demo:
     def _support(self, episode, accepted: date) -> None:
         rng = self.rng
         planned_weeks = rng.choice((10, 12, 12, 12, 14, 16))
+        engagement = _weighted(rng, ENGAGEMENT)
+        if engagement == "no-contact":
+            return self._close_without_contact(episode, accepted)
         reason = _weighted(rng, CLOSURES)
         n_contacts = {"lost-contact": 3, "hospital": 4, "died": 4, "moved": 3}.get(
             reason, rng.randint(*self.shape.contacts)
         )
+        if engagement == "one-contact":
+            reason, n_contacts = _weighted(rng, ONE_CONTACT_CLOSURES), 1
         day = accepted + timedelta(days=rng.randint(0, 6))
         contact_days = []
         for _ in range(n_contacts):
@@ -337,7 +361,7 @@ class Demo:
         pathway.record_conversation(
             self.conn, episode, ConversationIn(date=first, answers=self._conversation())
         )
-        goals = self._goals(episode, first)
+        goals = self._goals(episode, first, last)
         signposts = []
         for i, when in enumerate(contact_days):
             self._contact(episode, when, first_visit=i == 0)
@@ -349,6 +373,20 @@ class Demo:
             self._close(episode, reason, last, goals)
         else:
             self._count("accepted")
+
+    def _close_without_contact(self, episode, accepted: date) -> None:
+        """Accepted, never reached: closed as lost contact a few weeks later, no baseline."""
+        day = accepted + timedelta(days=self.rng.randint(21, 42))
+        if day > self.today:
+            return self._count("accepted")
+        for _ in range(self.rng.randint(1, 3)):
+            pathway.log_contact(
+                self.conn, episode, ContactIn(date=accepted, kind="attempt", note="No answer")
+            )
+            self.counts.contacts += 1
+        closure = ClosureIn(date=day, reason="lost-contact")
+        pathway.close_episode(self.conn, episode, closure)
+        self._count("closed")
 
     def _contact(self, episode, day: date, first_visit: bool = False) -> None:
         rng = self.rng
@@ -425,9 +463,9 @@ class Demo:
             ),
         }
 
-    def _goals(self, episode, first: date) -> list[int]:
+    def _goals(self, episode, first: date, last: date) -> list[int]:
         numbers = []
-        day = min(self.today, first + timedelta(days=7))
+        day = min(self.today, first + timedelta(days=7), max(first, last))
         for text, domain in self.rng.sample(GOALS, self.rng.choice(self.shape.goals)):
             goal = GoalIn(text=text, domain=domain, date=day)
             numbers.append(pathway.add_goal(self.conn, episode, goal)[1])
@@ -480,7 +518,11 @@ class Demo:
         pathway.close_episode(self.conn, episode, closure)
         self._count("closed")
         closed = people_sql.episode(self.conn, episode["id"])
-        if reason in ("planned", "choice") and rng.random() < 0.8:
+        # The loneliest at the start are the ones most often lost before the end measure (so
+        # the report's "started lonelier" warning has something real to say).
+        level = self.levels.get(episode["id"], 1)
+        stays = {"planned": 0.85, "choice": 0.6}.get(reason, 0.0) - 0.2 * (level == 2)
+        if rng.random() < stays:
             self._measures(closed, "end", day, improvement=2)
         elif reason not in ("died",):
             for instrument in ("ucla3", "swemwbs", "ons4"):
@@ -494,12 +536,15 @@ class Demo:
 
     def _baseline(self, episode, day: date) -> None:
         level = self.rng.choice((0, 1, 1, 2, 2, 2))  # how lonely at the start: 0 little .. 2 very
-        self.levels = getattr(self, "levels", {})
         self.levels[episode["id"]] = level
-        if self.rng.random() < 0.1:
+        roll = self.rng.random()
+        if roll < 0.14:  # not collected: declined, or judged not appropriate at first meeting
+            reason = "declined" if roll < 0.1 else "not-appropriate"
             for instrument in ("ucla3", "swemwbs", "ons4"):
-                self.skip_measure(self.conn, episode, instrument, "baseline", day, "declined")
+                self.skip_measure(self.conn, episode, instrument, "baseline", day, reason)
                 self.counts.measures += 1
+            return
+        if roll < 0.22:  # simply not recorded: `connector check` asks for it
             return
         self._measures(episode, "baseline", day, improvement=0)
 

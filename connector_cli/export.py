@@ -34,6 +34,10 @@ BREAKDOWN_COLUMNS = {
     "closures": ("group", "reason", "count"),
     "demographics": ("dimension", "category", "count"),
     "gaps": ("category", "area", "reason", "count"),
+    "contact_locations": ("location", "count"),
+    "goal_domains": ("domain", "count"),
+    "signpost_outcomes": ("outcome", "count"),
+    "choice_reasons": ("sub_reason", "count"),
 }
 ONS4_COLUMNS = tuple(
     f"ons4_{item}_{stage}"
@@ -202,6 +206,7 @@ def write_export(
     records: bool = False,
     excel: bool = False,
     force: bool = False,
+    xlsx: bool = False,
 ) -> ExportResult:
     """Write the export files into `folder` and audit it. One write transaction: the files are
     one consistent snapshot, and the pseudonym key is created at most once."""
@@ -210,13 +215,13 @@ def write_export(
 
     prepare_folder(folder, force=force)
     with write(conn):
-        result = _write_files(conn, period, folder, suppress_below, records, excel)
+        result = _write_files(conn, period, folder, suppress_below, records, excel, xlsx)
         names = [f.name for f in result.files]
         record(conn, "export", period=period.label, files=names, records=records)
     return result
 
 
-def _write_files(conn, period, folder, k, records, excel) -> ExportResult:
+def _write_files(conn, period, folder, k, records, excel, xlsx=False) -> ExportResult:
     from connector_cli.reports import build_figures
     from connector_cli.store import reports as store
     from connector_cli.suppression import publish
@@ -230,6 +235,11 @@ def _write_files(conn, period, folder, k, records, excel) -> ExportResult:
     for table, columns in BREAKDOWN_COLUMNS.items():
         rows = ([cell(row[c]) for c in columns] for row in published.breakdowns[table])
         result.files.append(_aggregate(folder, table, columns, rows, published, excel))
+    if published.outcomes is not None:  # standard periods only
+        from connector_cli.outcomes import COLUMNS, csv_rows
+
+        rows = csv_rows(published.outcomes)
+        result.files.append(_aggregate(folder, "outcomes", COLUMNS, rows, published, excel))
     stale = folder / RECORDS_FILE
     if records:
         key = store.pseudonym_key(conn)
@@ -241,6 +251,8 @@ def _write_files(conn, period, folder, k, records, excel) -> ExportResult:
     elif stale.exists():  # an earlier --records export: never leave record-level data behind
         stale.unlink()
         result.removed.append(RECORDS_FILE)
+    if xlsx:
+        result.files.append(_workbook(conn, folder, period, k, result.files))
     manifest = _manifest(period, k, result.files)
     path = folder / MANIFEST_FILE
     from connector_cli import files
@@ -283,3 +295,29 @@ def _aggregate(folder: Path, table: str, header, rows, published, excel: bool) -
     path = folder / name
     count = write_csv(path, header, rows, excel=excel)
     return WrittenFile(name, count, _sha256(path), published.suppressed.get(table, 0))
+
+
+def _workbook(conn, folder: Path, period: Period, k: int, files: list[WrittenFile]) -> WrittenFile:
+    from connector_cli.dates import today
+    from connector_cli.workbook import WORKBOOK_FILE, write_workbook
+
+    about = {
+        "period": f"{period.label} ({period.start.isoformat()} to {period.end.isoformat()})",
+        "as_recorded_on": today().isoformat(),
+        "suppress_below": k,
+        "tool": f"connector {__version__}",
+        "scheme": scheme_title(conn),
+    }
+    path = write_workbook(folder, [f.name for f in files if f.name.endswith(".csv")], about)
+    return WrittenFile(WORKBOOK_FILE, len(files), _sha256(path))
+
+
+def scheme_title(conn) -> str | None:
+    """The scheme's name and code as configured (`config set scheme-name|scheme-code`)."""
+    stored = dict(
+        conn.execute(
+            "SELECT key, value FROM settings WHERE key IN ('scheme-name', 'scheme-code')"
+        ).fetchall()
+    )
+    name, code = stored.get("scheme-name"), stored.get("scheme-code")
+    return " ".join(part for part in (name, f"({code})" if code else None) if part) or None

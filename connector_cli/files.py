@@ -37,10 +37,10 @@ def os_sentence(error: OSError, path: Path | str, doing: str = "write") -> str:
         errno.EISDIR: "it is a folder",
         errno.ENOTDIR: "part of the path is not a folder",
     }.get(error.errno or 0, (error.strerror or str(error)).lower())
-    return f"Cannot {doing} {_shown(path)}: {reason}; nothing was written."
+    return f"Cannot {doing} {shown_path(path)}: {reason}; nothing was written."
 
 
-def _shown(path: Path | str) -> str:
+def shown_path(path: Path | str) -> str:
     """A path as printable text: long names shortened, undecodable bytes shown as '?'."""
     text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     text = "".join("?" if not ch.isprintable() else ch for ch in text)
@@ -88,24 +88,24 @@ def safe_target(
         if len(os.fsencode(path.name)) > 255:
             raise UserError(f"The file name given to {flag} is too long (over 255 bytes).")
         if path.is_symlink():
-            raise UserError(f"{_shown(path)} is a symbolic link; give the file's real name.")
+            raise UserError(f"{shown_path(path)} is a symbolic link; give the file's real name.")
         if path.is_dir():
-            raise UserError(f"{_shown(path)} is a folder; give a file name to {flag}.")
+            raise UserError(f"{shown_path(path)} is a folder; give a file name to {flag}.")
         if not path.parent.is_dir():
             raise UserError(
-                f"Cannot write {_shown(path)}: no folder {_shown(path.parent)}; create it first."
+                f"Cannot write {shown_path(path)}: no folder {shown_path(path.parent)}; create it first."
             )
         why = protected(path, db_path)
         if why:
-            raise UserError(f"Will not write over {_shown(path)}: {why}.")
+            raise UserError(f"Will not write over {shown_path(path)}: {why}.")
         if path.exists() and not force:
             raise UserError(
-                f"{_shown(path)} already exists; add --force to replace it, or give another name."
+                f"{shown_path(path)} already exists; add --force to replace it, or give another name."
             )
     except (OSError, ValueError) as error:
         if isinstance(error, OSError):
             raise UserError(os_sentence(error, path)) from None
-        raise UserError(f"{_shown(path)} is not a usable file name.") from None
+        raise UserError(f"{shown_path(path)} is not a usable file name.") from None
     return path
 
 
@@ -144,7 +144,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 def _move_into_place(temp: Path, path: Path, *, force: bool) -> None:
     if path.is_symlink():
-        raise UserError(f"{_shown(path)} is a symbolic link; give the file's real name.")
+        raise UserError(f"{shown_path(path)} is a symbolic link; give the file's real name.")
     if force:
         os.replace(temp, path)
         return
@@ -152,7 +152,7 @@ def _move_into_place(temp: Path, path: Path, *, force: bool) -> None:
         os.link(temp, path)  # fails if the name was taken meanwhile: never clobbers
     except FileExistsError:
         raise UserError(
-            f"{_shown(path)} already exists; add --force to replace it, or give another name."
+            f"{shown_path(path)} already exists; add --force to replace it, or give another name."
         ) from None
     except OSError:
         if path.exists():

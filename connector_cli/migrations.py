@@ -289,6 +289,47 @@ def _rebuild_with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
         conn.execute(sql)
 
 
+def m005_corrections(db) -> None:
+    """Corrections. Contacts, goals and signposts can now be removed, so their numbers (which
+    people type: `visit remove 12`) are never given to a later record (AUTOINCREMENT, each
+    table rebuilt with its rows, indexes and any later columns as they are). Every outcome of
+    a signpost is kept with its date (the latest is the one figures use, and stays in
+    signposts.outcome/outcome_date); each outcome already recorded becomes its first. `show`
+    lists a record's corrections from the audit log, found through indexes on the ids in each
+    entry's detail, so it stays fast however long the log grows.
+    """
+    conn = db.conn
+    if conn.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m005 must run with foreign keys off")
+    for table in ("contacts", "goals", "signposts"):
+        _rebuild_with_autoincrement(conn, table)
+    _run(
+        db,
+        """
+CREATE TABLE signpost_outcomes (
+    id INTEGER PRIMARY KEY,
+    signpost_id INTEGER NOT NULL REFERENCES signposts(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_signpost_outcomes_signpost ON signpost_outcomes(signpost_id, date);
+CREATE INDEX idx_audit_episode ON audit_log(
+    (CASE WHEN json_valid(detail) THEN json_extract(detail, '$.episode') END));
+CREATE INDEX idx_audit_to_episode ON audit_log(
+    (CASE WHEN json_valid(detail) THEN json_extract(detail, '$.to_episode') END));
+CREATE INDEX idx_audit_person ON audit_log(
+    (CASE WHEN json_valid(detail) THEN json_extract(detail, '$.person') END));
+INSERT INTO signpost_outcomes (signpost_id, date, outcome, created_at)
+    SELECT id, coalesce(outcome_date, date), outcome, created_at FROM signposts
+    WHERE outcome IS NOT NULL ORDER BY id
+""",
+    )
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise RuntimeError(f"m005: foreign key check failed in {problems[0][0]}")
+
+
 def m009_numbers_never_reused(db) -> None:
     """Person and episode numbers are never given out again after an erasure (AUTOINCREMENT),
     so pseudonyms in two exports can never name two different people; and the file is marked
@@ -304,12 +345,137 @@ def m009_numbers_never_reused(db) -> None:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+# Rows of the search index are numbered source id * 8 + the kind's number, so a trigger finds a
+# source row's entry by rowid (FTS5 cannot index its other columns).
+SEARCH_KINDS = {
+    "note": 1,
+    "contact": 2,
+    "goal": 3,
+    "goal-review": 4,
+    "what-matters": 5,
+    "gap": 6,
+    "directory": 7,
+}
+
+
+def _joined(*columns: str) -> str:
+    """SQL joining a row's text columns with spaces, skipping NULLs (no concat_ws before
+    SQLite 3.44)."""
+    return "trim(" + " || ' ' || ".join(f"coalesce({{row}}.{c}, '')" for c in columns) + ")"
+
+
+def _search_trigger_sql() -> list[str]:
+    """Triggers keeping `search_index` in step with every table whose text it holds, whichever
+    code writes them (foreign-key cascades fire them too, so an erasure empties the index)."""
+    person_of_episode = "(SELECT person_id FROM episodes WHERE id = {row}.episode_id)"
+    person_of_goal = (
+        "(SELECT e.person_id FROM goals g JOIN episodes e ON e.id = g.episode_id "
+        "WHERE g.id = {row}.goal_id)"
+    )
+    directory_text = _joined(
+        "name", "offers", "suits", "area", "when_text", "venue", "category_group", "category_sub"
+    )
+    simple = {  # table: (kind, text expression, person expression, key column)
+        "notes": ("note", "{row}.text", person_of_episode, "id"),
+        "contacts": ("contact", "{row}.note", person_of_episode, "id"),
+        "goals": ("goal", "{row}.text", person_of_episode, "id"),
+        "goal_reviews": ("goal-review", "{row}.note", person_of_goal, "id"),
+        "gaps": ("gap", _joined("need", "area"), "{row}.person_id", "id"),
+        "directory_entries": ("directory", directory_text, "NULL", "id"),
+    }
+    out = []
+    for table, (kind, text, person, key) in simple.items():
+        number = SEARCH_KINDS[kind]
+        add = (
+            "INSERT INTO search_index (rowid, person_id, kind, text) SELECT "
+            f"new.{key} * 8 + {number}, {person.format(row='new')}, '{kind}', "
+            f"{text.format(row='new')} WHERE coalesce({text.format(row='new')}, '') <> ''"
+        )
+        drop = f"DELETE FROM search_index WHERE rowid = old.{key} * 8 + {number}"
+        out += [
+            f"CREATE TRIGGER search_{table}_insert AFTER INSERT ON {table} BEGIN {add}; END",
+            f"CREATE TRIGGER search_{table}_update AFTER UPDATE ON {table} "
+            f"BEGIN {drop}; {add}; END",
+            f"CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN {drop}; END",
+        ]
+    # What-matters answers: one entry per conversation, all its answers together.
+    number = SEARCH_KINDS["what-matters"]
+    refresh = (
+        "DELETE FROM search_index WHERE rowid = {row}.conversation_id * 8 + {n}; "
+        "INSERT INTO search_index (rowid, person_id, kind, text) "
+        "SELECT c.id * 8 + {n}, e.person_id, 'what-matters', "
+        "(SELECT group_concat(a.answer, ' ') FROM conversation_answers a "
+        "WHERE a.conversation_id = c.id) "
+        "FROM conversations c JOIN episodes e ON e.id = c.episode_id "
+        "WHERE c.id = {row}.conversation_id AND EXISTS "
+        "(SELECT 1 FROM conversation_answers a WHERE a.conversation_id = c.id)"
+    )
+    for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+        out.append(
+            f"CREATE TRIGGER search_answers_{event.lower()} AFTER {event} ON conversation_answers "
+            f"BEGIN {refresh.format(row=row, n=number)}; END"
+        )
+    out.append(
+        "CREATE TRIGGER search_conversations_delete AFTER DELETE ON conversations BEGIN "
+        f"DELETE FROM search_index WHERE rowid = old.id * 8 + {number}; END"
+    )
+    return out
+
+
+def m010_a_plans_notes_search(db) -> None:
+    """Arranged contacts (plans), case notes, and the full-text search index over every piece
+    of free text (notes, contact notes, goals, what-matters answers, gaps, the directory)."""
+    _run(
+        db,
+        """
+CREATE TABLE plans (
+    id INTEGER PRIMARY KEY,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    time TEXT,
+    kind TEXT,
+    note TEXT,
+    contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_plans_episode ON plans(episode_id, date);
+CREATE INDEX idx_plans_open ON plans(date) WHERE contact_id IS NULL;
+CREATE INDEX idx_plans_contact ON plans(contact_id) WHERE contact_id IS NOT NULL;
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    text TEXT NOT NULL CHECK (trim(text) <> ''),
+    created_at TEXT NOT NULL,
+    edited_at TEXT
+);
+CREATE INDEX idx_notes_episode ON notes(episode_id, date);
+CREATE VIRTUAL TABLE search_index USING fts5(
+    person_id UNINDEXED, kind UNINDEXED, text,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+)
+""",
+    )
+    for statement in _search_trigger_sql():
+        db.execute(statement)
+    _fill_search_index(db)
+
+
+def _fill_search_index(db) -> None:
+    """Index the text already held: each row updated onto itself fires its trigger."""
+    for table in ("notes", "contacts", "goals", "goal_reviews", "gaps", "directory_entries"):
+        db.execute(f"UPDATE {table} SET id = id")
+    db.execute("UPDATE conversation_answers SET key = key")
+
+
 MIGRATIONS = [
     m001_core,
     m002_directory_verification,
     m003_secrets,
     m004_gap_indexes,
+    m005_corrections,
     m009_numbers_never_reused,
+    m010_a_plans_notes_search,
 ]
 
 

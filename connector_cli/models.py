@@ -308,3 +308,19 @@ class EpisodeEdit(Model):
         if self.age is not None and self.age_not_stated:
             raise UserError("Give an age or 'not-stated', not both.")
         return self
+
+
+# A module-level name: inside the class, `date` would be the field's default (None).
+OptionalDay = Annotated[date | None, _past("date")]
+
+
+class GoalEdit(Model):
+    text: Text = None
+    domain: Annotated[str | None, _code(codes.GOAL_DOMAINS, "goal domain")] = None
+    date: OptionalDay = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> GoalEdit:
+        if "text" in self.model_fields_set and not self.text:
+            raise UserError("A goal needs the person's own words: --text cannot be blank.")
+        return self

@@ -11,6 +11,7 @@ from datetime import date
 
 from connector_cli import codes, dates
 from connector_cli.settings import get_setting
+from connector_cli.store import diary as diary_sql
 from connector_cli.store import pathway as sql
 from connector_cli.store import people as people_sql
 
@@ -56,11 +57,58 @@ def episode_story(conn: sqlite3.Connection, episode_row: sqlite3.Row, today: dat
         support_minutes=sum(c["minutes"] or 0 for c in support),
         contacts=contacts,
         goals=[dict(g) for g in sql.goals(conn, episode_id)],
-        signposts=[dict(s) for s in sql.signposts(conn, episode_id)],
+        signposts=_signposts(conn, episode_id),
         conversations=sql.conversations(conn, episode_id),
+        corrections=corrections(conn, episode["person_id"], episode_id),
+        notes=diary_sql.notes_of(conn, episode_id),
+        plans=diary_sql.plans_of(conn, episode_id),
     )
     _add_measures(conn, episode, episode_row, today)
     return episode
+
+
+def _signposts(conn: sqlite3.Connection, episode_id: int) -> list[dict]:
+    """Each signpost with every outcome recorded for it, oldest first (the last one counts)."""
+    from connector_cli.store.corrections import signpost_outcomes
+
+    history = signpost_outcomes(conn, episode_id)
+    return [
+        {**dict(s), "outcomes": history.get(s["id"], [])} for s in sql.signposts(conn, episode_id)
+    ]
+
+
+def corrections(conn: sqlite3.Connection, person_id: int, episode_id: int) -> list[dict]:
+    """What was corrected or removed in this person's record or episode, and when (local
+    date): from the audit log, so ids and field names only."""
+    import json
+
+    from connector_cli.store.corrections import corrections_of
+
+    found = []
+    for entry in corrections_of(conn, person_id, episode_id):
+        detail = json.loads(entry["detail"])
+        found.append(
+            {
+                "date": _local_date(entry["at"]),
+                "action": entry["action"],
+                "id": detail.get("number", detail.get("id")),
+                "fields": detail.get("fields", []),
+                "moved_in": detail.get("to_episode") == episode_id,
+            }
+        )
+    return found
+
+
+def _local_date(at: str) -> str:
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at[:10]
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().date().isoformat()
 
 
 def _add_measures(conn: sqlite3.Connection, episode: dict, episode_row, today: date) -> None:

@@ -473,12 +473,22 @@ def person_record(conn: sqlite3.Connection, *, person_id: int) -> dict:
     for episode in store.episode_rows(conn, person_id):
         eid = episode["id"]
         episode["triggers"] = [r["trigger"] for r in store.episode_records(conn, eid, "triggers")]
-        for kind in ("conversations", "goals", "contacts", "signposts", "measures"):
+        for kind in (
+            "conversations",
+            "goals",
+            "contacts",
+            "signposts",
+            "measures",
+            "notes",
+            "plans",
+        ):
             episode[kind] = store.episode_records(conn, eid, kind)
         for conversation in episode["conversations"]:
             conversation["answers"] = store.conversation_answers(conn, conversation["id"])
         for goal in episode["goals"]:
             goal["reviews"] = store.goal_reviews(conn, goal["id"])
+        for signpost in episode["signposts"]:
+            signpost["outcomes"] = store.signpost_outcomes(conn, signpost["id"])
         for measure in episode["measures"]:
             measure["answers"] = store.measure_answers(conn, measure["id"])
         episodes.append(episode)

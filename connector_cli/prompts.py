@@ -121,10 +121,15 @@ def _enter_ignores_placeholder(question) -> None:
     app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
 
 
-def checkbox(message: str, choices: Sequence[tuple[str, str]]) -> list[str]:
+def checkbox(
+    message: str, choices: Sequence[tuple[str, str]], *, checked: Sequence[str] = ()
+) -> list[str]:
     import questionary
 
-    options = [questionary.Choice(title=label, value=value) for value, label in choices]
+    options = [
+        questionary.Choice(title=label, value=value, checked=value in checked)
+        for value, label in choices
+    ]
     return list(questionary.checkbox(message, choices=options, style=_style()).unsafe_ask())
 
 
@@ -151,3 +156,12 @@ def code(value, flag: str, code_list, question: str, *, can_ask: bool, what: str
         can_ask=can_ask,
         what=what,
     )
+
+
+def edit_text(initial: str = "") -> str:
+    """Free text in the person's own editor ($VISUAL or $EDITOR, else the system's default);
+    returns "" when they leave it empty or quit without saving."""
+    import click
+
+    text = click.edit(initial, extension=".txt", require_save=True)
+    return "" if text is None else text.strip()

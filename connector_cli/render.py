@@ -117,7 +117,9 @@ def _e(text: object) -> str:
     """User text, printed as typed: '[' in a name or note is not Rich markup."""
     from rich.markup import escape
 
-    return escape(str(text))
+    from connector_cli.clean import for_terminal
+
+    return escape(for_terminal(str(text)))
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -212,13 +214,15 @@ def _what_matters(out, episode: dict) -> None:
             "[yellow]What matters: conversation not recorded yet[/yellow] (connector what-matters)"
         )
         return
-    latest = episode["conversations"][-1]
-    out.print(f"[bold]What matters[/bold] (talked {latest['date']})")
     order = list(codes.WHAT_MATTERS_QUESTIONS)
-    for key, answer in sorted(latest["answers"].items(), key=lambda kv: order.index(kv[0])):
-        if key == "barriers":
-            answer = ", ".join(_label(codes.BARRIERS, b) for b in answer.split(";"))
-        out.print(f"  [dim]{WHAT_MATTERS_SHORT.get(key, key)}:[/dim] {_e(answer)}")
+    talks = episode["conversations"]
+    for number, talk in enumerate(talks, 1):
+        which = f", {number} of {len(talks)}" if len(talks) > 1 else ""
+        out.print(f"[bold]What matters[/bold] (talked {talk['date']}{which})")
+        for key, answer in sorted(talk["answers"].items(), key=lambda kv: order.index(kv[0])):
+            if key == "barriers":
+                answer = ", ".join(_label(codes.BARRIERS, b) for b in answer.split(";"))
+            out.print(f"  [dim]{WHAT_MATTERS_SHORT.get(key, key)}:[/dim] {_e(answer)}")
 
 
 def _goals(out, episode: dict) -> None:
@@ -241,14 +245,13 @@ def _goals(out, episode: dict) -> None:
 def _contacts(out, episode: dict, limit: int = 8) -> None:
     from rich.table import Table
 
-    contacts = episode["contacts"]
+    contacts = _with_notes(episode)
     if not contacts:
         out.print("[yellow]Contacts: none yet[/yellow] (connector visit log)")
         return
     shown = contacts[-limit:]
-    title = (
-        f"Contacts (last {len(shown)} of {len(contacts)})" if len(contacts) > limit else "Contacts"
-    )
+    noun = "Contacts and notes" if episode.get("notes") else "Contacts"
+    title = f"{noun} (last {len(shown)} of {len(contacts)})" if len(contacts) > limit else noun
     table = Table(title=title, title_justify="left", box=None, header_style="bold", pad_edge=False)
     table.add_column("No.", justify="right", no_wrap=True)
     for column, width in (("Date", 10), ("Kind", 12), ("Min", 3)):
@@ -257,6 +260,9 @@ def _contacts(out, episode: dict, limit: int = 8) -> None:
     # Notes wrap rather than being cut: they are the connector's own record.
     table.add_column("Note", overflow="fold", ratio=1, min_width=12)
     for c in shown:
+        if "text" in c:  # a case note: its number is n1, n2... (`connector note edit 1`)
+            table.add_row(f"n{c['id']}", c["date"], "note", "", "", _e(c["text"]))
+            continue
         by = "volunteer" + (f" {c['volunteer']}" if c["volunteer"] else "")
         who = by if c["delivered_by"] == "volunteer" else ""
         where = (c["location"] or "") + (" +journey" if c["journey"] else "")
@@ -272,6 +278,24 @@ def _contacts(out, episode: dict, limit: int = 8) -> None:
     out.print(table)
 
 
+def _with_notes(episode: dict) -> list[dict]:
+    """Contacts and case notes in date order (a note after the contacts of its day)."""
+    entries = [*episode["contacts"], *episode.get("notes", ())]
+    return sorted(entries, key=lambda e: (e["date"], "text" in e, e["id"]))
+
+
+def _plans(out, episode: dict) -> None:
+    still = [p for p in episode.get("plans", ()) if p["contact_id"] is None]
+    if not still:
+        return
+    listed = []
+    for p in still:
+        when = " ".join(x for x in (p["date"], p["time"], p["kind"]) if x)
+        note = f" ({p['note']})" if p["note"] else ""
+        listed.append(_e(f"{when}{note} [plan {p['id']}]"))
+    out.print("[bold]Arranged:[/bold] " + "; ".join(listed))
+
+
 def _signposts(out, episode: dict) -> None:
     from connector_cli import codes
 
@@ -281,9 +305,15 @@ def _signposts(out, episode: dict) -> None:
     for s in episode["signposts"]:
         category = s["category_group"] + (f"/{s['category_sub']}" if s["category_sub"] else "")
         went = ", went along" if s["accompanied"] else ""
+        history = s["outcomes"] or (
+            [{"outcome": s["outcome"], "date": s["outcome_date"]}] if s["outcome"] else []
+        )
         outcome = (
-            _label(codes.SIGNPOST_OUTCOMES, s["outcome"]).lower()
-            if s["outcome"]
+            ", then ".join(
+                f"{_label(codes.SIGNPOST_OUTCOMES, o['outcome']).lower()} ({o['date']})"
+                for o in history
+            )
+            if history
             else "[yellow]outcome not recorded[/yellow]"
         )
         out.print(f"  {s['id']}. {s['date']} {_e(s['to_text'])} [dim]({category}{went})[/dim]")
@@ -296,6 +326,35 @@ def _measures(out, episode: dict) -> None:
     render_measures(out, episode)
 
 
+_CORRECTED = {"edited": "corrected", "moved": "moved", "removed": "removed"}
+
+
+def _correction_words(c: dict) -> str:
+    kind, _, verb = c["action"].rpartition(" ")
+    subject = {
+        "person": "person's details",
+        "referral": "referral",
+        "closure": "closure",
+        "episode": "episode",
+        "what-matters": "what-matters conversation",
+    }.get(kind, f"{kind} {c['id']}")
+    if verb == "moved":
+        verb = "moved here from another episode" if c["moved_in"] else "moved to another episode"
+    words = f"{subject} {_CORRECTED.get(verb, verb)}"
+    if c["fields"]:
+        words += ": " + ", ".join(f.replace("_", " ") for f in c["fields"])
+    return words
+
+
+def _corrections(out, episode: dict) -> None:
+    """Corrections made to this record (from the audit log: what and when, never the content)."""
+    if not episode["corrections"]:
+        return
+    out.print("[bold]Corrections[/bold]")
+    for c in episode["corrections"]:
+        out.print(f"  {c['date']} {_e(_correction_words(c))}")
+
+
 def person_story(story: dict) -> None:
     out = console()
     person, episode = story["person"], story["episode"]
@@ -305,8 +364,10 @@ def person_story(story: dict) -> None:
     _what_matters(out, episode)
     _goals(out, episode)
     _contacts(out, episode)
+    _plans(out, episode)
     _signposts(out, episode)
     _measures(out, episode)
+    _corrections(out, episode)
     if story["other_episodes"]:
         earlier = ", ".join(
             f"{e['id']} ({e['referral_date']}, {e['status']}"

@@ -181,6 +181,16 @@ def _goals(item, wide: bool) -> str:
     return f"{item.goals_achieved}/{item.goals_set}"
 
 
+def _plan(item, today: date, wide: bool) -> tuple[list[str], str]:
+    """The next arranged contact (red once its day has passed); `none` (red) when nothing is
+    arranged and there has been no contact for two weeks."""
+    if item.next_plan is None:
+        return (["none planned" if wide else "none"], "bold red") if item.unplanned else (["-"], "")
+    day = date.fromisoformat(item.next_plan)
+    shown = item.next_plan if wide else ("today" if day == today else day.strftime("%d/%m"))
+    return [shown], "red" if day < today else ""
+
+
 def _last(item, wide: bool) -> str:
     if item.last_contact is None:
         return "none"
@@ -197,6 +207,7 @@ def _open_rows(data, today: date, *, wide: bool) -> tuple[list[Column], list[lis
         Column("Week"),
         Column("Last contact" if wide else "Last"),
         Column("Goals", right=True),
+        Column("Plan"),
         Column("Next due", min_width=12),
         Column("Warnings", min_width=10, wrap=True),
     ]
@@ -210,6 +221,7 @@ def _open_rows(data, today: date, *, wide: bool) -> tuple[list[Column], list[lis
                 _week(item, data.support_weeks),
                 ([_last(item, wide)], ""),
                 ([_goals(item, wide)], ""),
+                _plan(item, today, wide),
                 _next_due(item, today, wide),
                 _warnings(item, data.support_weeks, wide),
             ]
@@ -266,6 +278,12 @@ def caseload(data, *, as_json: bool) -> None:
         lines.append("")
         lines.append(
             paint("Week: of support. Goals: achieved/set. `connector show N`: one story.", "dim")
+        )
+        lines.append(
+            paint(
+                "Plan: next contact arranged; none: no contact for 2 weeks and none arranged.",
+                "dim",
+            )
         )
     sys.stdout.write("\n".join(lines) + "\n")
 
@@ -339,6 +357,8 @@ def _summary(result) -> list[str]:
     for rule, n in Counter(p.rule for p in result.problems).most_common():
         lines.append(f"  {n:>6}  {rule}")
     lines.append(completeness_line(result))
+    if result.coverage_pct is not None:
+        lines.append(coverage_line(result))
     return lines
 
 
@@ -349,6 +369,15 @@ def completeness_line(result) -> str:
     return (
         f"Data completeness over {episodes} closed episode{'' if episodes == 1 else 's'}: "
         f"{result.completeness_pct:.1f}%."
+    )
+
+
+def coverage_line(result) -> str:
+    """Outcome coverage: unlike completeness, a "declined" or "could not contact" skip does not
+    count, so it says how many closed episodes the outcome figures speak for."""
+    return (
+        f"Outcome coverage: {result.coverage_pct:.1f}% of closed episodes have baseline and end "
+        "UCLA scores."
     )
 
 

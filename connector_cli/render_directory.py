@@ -18,6 +18,7 @@ OUTCOME_LABELS = {
     "attended": "attended",
     "still-attending": "still attending",
     "did-not-attend": "did not attend",
+    "stopped-attending": "stopped attending",
     "not-known": "not known",
     "not-recorded": "not yet recorded",
 }
@@ -26,7 +27,9 @@ OUTCOME_LABELS = {
 def _text(value: str | None, style: str = ""):
     from rich.text import Text
 
-    return Text(value or "", style=style)
+    from connector_cli.clean import for_terminal
+
+    return Text(for_terminal(value or ""), style=style)
 
 
 def _verified(entry: Entry):

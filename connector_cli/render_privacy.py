@@ -16,9 +16,12 @@ _KINDS = {
     "goal_reviews": ("goal review", "goal reviews"),
     "contacts": ("contact", "contacts"),
     "signposts": ("signpost", "signposts"),
+    "signpost_outcomes": ("signpost outcome", "signpost outcomes"),
     "measures": ("questionnaire", "questionnaires"),
     "measure_answers": ("questionnaire answer", "questionnaire answers"),
     "gap_links": ("link to a service gap", "links to service gaps"),
+    "notes": ("case note", "case notes"),
+    "plans": ("arranged contact", "arranged contacts"),
 }
 
 
@@ -82,21 +85,30 @@ def backup_done(done, *, as_json: bool) -> None:
         return
     from connector_cli.privacy import key_counts
 
-    print(f"Backed up {counts_text(key_counts(done.tables))} ({_size(done.bytes)}) to {done.path}")
+    print(
+        f"Backed up {counts_text(key_counts(done.tables))} ({_size(done.bytes)}) to {_path(done.path)}"
+    )
     print("Checked: the copy passes SQLite's integrity check and every table's row count matches.")
     if done.pruned:
-        names = ", ".join(p.name for p in done.pruned)
+        names = ", ".join(_path(p.name) for p in done.pruned)
         print(
             f"Deleted {len(done.pruned)} older backup{'s' if len(done.pruned) != 1 else ''}: {names}"
         )
 
 
+def _path(path) -> str:
+    """A file name as typed, with any control or bidi character shown as '?'."""
+    from connector_cli.clean import for_terminal
+
+    return for_terminal(str(path))
+
+
 def restore_done(done) -> None:
     from connector_cli.privacy import key_counts
 
-    print(f"Restored {counts_text(key_counts(done.tables))} from {done.source}.")
+    print(f"Restored {counts_text(key_counts(done.tables))} from {_path(done.source)}.")
     if done.kept_aside:
-        print(f"The database as it was is kept at {done.kept_aside}")
+        print(f"The database as it was is kept at {_path(done.kept_aside)}")
     if done.pseudonym_key == "kept":
         print(
             "Export pseudonyms: the database's key was kept (the backup held another or none), "
@@ -120,8 +132,8 @@ def restore_done(done) -> None:
 
 def export_done(done, *, name: str, person_id: int) -> None:
     print(f"Everything held about {name} (#{person_id}): {counts_text(done.counts)}.")
-    print(f"  {done.markdown_path}  (readable: print it or hand it over)")
-    print(f"  {done.json_path}  (the same, machine-readable)")
+    print(f"  {_path(done.markdown_path)}  (readable: print it or hand it over)")
+    print(f"  {_path(done.json_path)}  (the same, machine-readable)")
     print("Only you can read these files. Hand them over securely, then delete your copies.")
 
 
@@ -340,6 +352,8 @@ def _episode_lines(number: int, e: dict) -> list[str]:
         ("What matters to you", _conversation_lines),
         ("Goals", _goal_lines),
         ("Contacts", _contact_lines),
+        ("Case notes", _note_lines),
+        ("Contacts arranged", _plan_lines),
         ("Signposting to other services", _signpost_lines),
         ("Questionnaires", _measure_lines),
     ):
@@ -405,6 +419,23 @@ def _contact_lines(e: dict) -> list[str]:
     return lines
 
 
+def _note_lines(e: dict) -> list[str]:
+    return [f"- {n['date']}: {n['text']}" for n in e.get("notes", ())]
+
+
+def _plan_lines(e: dict) -> list[str]:
+    lines = []
+    for p in e.get("plans", ()):
+        bits = [p["date"] + (f" {p['time']}" if p["time"] else "")]
+        if p["kind"]:
+            bits.append(_label("CONTACT_KINDS", p["kind"]))
+        if p["note"]:
+            bits.append(p["note"])
+        bits.append("done" if p["contact_id"] else "still arranged")
+        lines.append(f"- {', '.join(bits)}")
+    return lines
+
+
 def _signpost_lines(e: dict) -> list[str]:
     from connector_cli import codes
 
@@ -414,9 +445,12 @@ def _signpost_lines(e: dict) -> list[str]:
         bits = [f"{s['to_text']} ({category})"]
         if s["accompanied"]:
             bits.append("went with you")
-        if s["outcome"]:
-            when = f" ({s['outcome_date']})" if s["outcome_date"] else ""
-            bits.append(f"outcome: {_label('SIGNPOST_OUTCOMES', s['outcome'])}{when}")
+        outcomes = s.get("outcomes") or (
+            [{"outcome": s["outcome"], "date": s["outcome_date"]}] if s["outcome"] else []
+        )
+        for o in outcomes:
+            when = f" ({o['date']})" if o["date"] else ""
+            bits.append(f"outcome: {_label('SIGNPOST_OUTCOMES', o['outcome'])}{when}")
         lines.append(f"- {s['date']}: " + ", ".join(bits))
     return lines
 

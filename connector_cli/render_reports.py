@@ -3,6 +3,7 @@ bar charts), its JSON, and the list of files `connector export` wrote."""
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 from rich.text import Text
@@ -26,6 +27,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("referrals_failed", "Failed"),
             ("referrals_pending", "Pending"),
             ("episodes_open_at_period_end", "Open at period end"),
+            ("people_referred_again", "Referred again"),
         ),
     ),
     (
@@ -41,6 +43,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("contact_minutes_total", "Minutes"),
             ("contacts_about_person", "About the person"),
             ("contact_attempts", "Attempts"),
+            ("contacts_with_journey", "With a journey"),
         ),
     ),
     (
@@ -56,6 +59,9 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("closed_one_contact_only", "One contact only"),
             ("closed_no_contact", "No contact"),
             ("closed_with_volunteer", "With a volunteer"),
+            ("closed_face_to_face_only", "Face-to-face only"),
+            ("closed_remote_only", "Phone/video/msg only"),
+            ("closed_both_ways", "Both ways"),
         ),
     ),
     (
@@ -100,7 +106,10 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("followup_ucla_n", "Followed up"),
             ("followup_ucla_sustained", "No worse than at end"),
             ("followup_ucla_better_than_baseline", "Better than baseline"),
+            ("followup_swemwbs_n", "SWEMWBS followed up"),
+            ("followup_swemwbs_mean_change", "SWEMWBS since start"),
             ("data_completeness_pct", "Data completeness"),
+            ("outcome_coverage_pct", "Outcome coverage"),
         ),
     ),
 )
@@ -314,6 +323,7 @@ def print_report(published, *, today: date) -> None:
         parts += [Text(""), Text(title, style="bold"), _pairs_grid(published, pairs)]
         if index in after:
             parts.append(after[index](published))
+    parts += outcome_section(published)
     parts += [
         Text(""),
         Text("Gaps: unmet needs recorded in the period", style="bold"),
@@ -322,6 +332,13 @@ def print_report(published, *, today: date) -> None:
     parts.append(Text(""))
     parts += [Text(line, style="dim") for line in _footnotes(published)]
     out.print(Group(*parts))
+
+
+def _outcomes_json(published) -> list[dict] | None:
+    """outcomes.csv's rows (its columns only), or None when not published for the period."""
+    if published.outcomes is None:
+        return None
+    return [{k: v for k, v in row.items() if k != "count"} for row in published.outcomes]
 
 
 def report_json(published) -> str:
@@ -335,6 +352,8 @@ def report_json(published) -> str:
         "metrics": published.metrics,
         "breakdowns": published.breakdowns,
         "suppressed_cells": published.suppressed,
+        "outcomes": _outcomes_json(published),
+        "outcome_warnings": published.outcome_warnings,
         "thresholds": {
             "swemwbs_meaningful_change": SWEMWBS_MEANINGFUL_CHANGE,
             "ucla_lonely": "6-9",
@@ -351,7 +370,10 @@ def _count(n: int, one: str, many: str) -> str:
 def print_export(result, *, period, today: date) -> None:
     out = console()
     files = _count(len(result.files), "file", "files")
-    out.print(f"Wrote {files} to {result.folder}/:", highlight=False, markup=False)
+    from connector_cli.clean import for_terminal
+
+    folder = for_terminal(str(result.folder))
+    out.print(f"Wrote {files} to {folder}/:", highlight=False, markup=False)
     for f in result.files:
         if f.name.endswith(".json"):
             detail = "file list with SHA-256 and hidden-cell counts"
@@ -364,6 +386,158 @@ def print_export(result, *, period, today: date) -> None:
         out.print(f"  {f.name:<22} {detail}", highlight=False, markup=False)
     for name in result.removed:
         out.print(f"  removed the old {name} (this export has no records)", markup=False)
+    if not period.standard:
+        from connector_cli.outcomes import NOT_STANDARD
+
+        out.print(f"outcomes.csv is left out. {NOT_STANDARD}", highlight=False, markup=False)
     note = period_note(period, today)
     if note:
         out.print(note, style="yellow", highlight=False, markup=False)
+
+
+# --- Outcomes ----------------------------------------------------------------------------------
+
+OUTCOME_LABELS = {
+    "ucla_unpaired_baseline_mean": "UCLA at baseline, no end score",
+    "ucla_paired_baseline_mean": "UCLA at baseline, paired",
+    "ucla_mean_change": "UCLA mean change",
+    "ucla_improved_pct": "UCLA improved",
+    "ucla_lonely_baseline_pct": "Lonely (6-9) at baseline",
+    "ucla_lonely_end_pct": "Lonely (6-9) at end",
+    "direct_often_baseline_pct": "Often/always lonely, baseline",
+    "direct_often_end_pct": "Often/always lonely, end",
+    "swemwbs_mean_baseline": "SWEMWBS at baseline",
+    "swemwbs_mean_end": "SWEMWBS at end",
+    "swemwbs_mean_change": "SWEMWBS mean change",
+    "swemwbs_meaningful_pct": "SWEMWBS rose 3+ points",
+    "ons4_life_satisfaction_mean_change": "Life satisfaction change",
+    "ons4_worthwhile_mean_change": "Worthwhile change",
+    "ons4_happiness_mean_change": "Happiness change",
+    "ons4_anxiety_mean_change": "Anxiety change",
+    "followup_from_end_mean_change": "Follow-up UCLA minus end",
+    "followup_sustained_pct": "Follow-up no worse than end",
+    "goals_achieved_pct": "Goals achieved",
+    "goal_progress_a-lot_pct": "Goals: a lot of progress",
+    "goal_progress_some_pct": "Goals: some progress",
+    "goal_progress_none_pct": "Goals: no progress",
+    "goal_progress_not-reviewed_pct": "Goals: never reviewed",
+    "signpost_take_up_pct": "Signposts taken up",
+}
+GROUP_MEASURES = (
+    "ucla_mean_change",
+    "ucla_improved_pct",
+    "ucla_lonely_baseline_pct",
+    "ucla_lonely_end_pct",
+)
+
+
+def _outcome_value(row: dict) -> str:
+    value = row["value"]
+    places = 1 if row["measure"].endswith("_pct") else 2
+    return show(value, places=places, suffix="%" if places == 1 and value is not None else "")
+
+
+def _interval(row: dict) -> str:
+    low, high = row["ci_low"], row["ci_high"]
+    if low == "*" or high == "*":
+        return "*"
+    if low is None or high is None:
+        return ""
+    places = 1 if row["measure"].endswith("_pct") else 2
+    return f"{low:.{places}f} to {high:.{places}f}"
+
+
+def coverage_line(published) -> str:
+    row = next(r for r in published.outcomes if r["measure"] == "ucla_paired_pct")
+    if row["n"] == "*":
+        k = published.suppress_below
+        return f"  Coverage hidden: fewer than {k} episodes closed in the period."
+    if not row["n"]:
+        return "  No episodes closed in the period: no outcomes to show."
+    closed = _plural(row["n"], "closed episode has", "closed episodes have")
+    pct = f"{row['value']:.1f}".removesuffix(".0")
+    return f"  {row['count']} of {closed} baseline and end UCLA ({pct}%)."
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _outcome_table(rows: list[dict]):
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2))
+    table.add_column("  Figure", no_wrap=True)
+    table.add_column("n", justify="right")
+    table.add_column("Value", justify="right")
+    table.add_column("95% CI", no_wrap=True)
+    for row in rows:
+        label = OUTCOME_LABELS.get(row["measure"], row["measure"])
+        table.add_row(f"  {label}", show(row["n"]), _outcome_value(row), _interval(row))
+    return table
+
+
+def _group_table(rows: list[dict]):
+    """Rows 4-7 by group: n, mean change with its interval, and three percentages."""
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 1))
+    for title, justify in (
+        ("  Group", "left"),
+        ("n", "right"),
+        ("Change", "right"),
+        ("95% CI", "left"),
+        ("Better", "right"),
+        ("Lonely", "right"),
+        ("→ end", "right"),
+    ):
+        table.add_column(title, justify=justify, no_wrap=True)
+    by = {(r["measure"], r["group"]): r for r in rows}
+    groups = [r["group"] for r in rows if r["measure"] == "ucla_mean_change"]
+    for group in groups:
+        change = by[("ucla_mean_change", group)]
+        table.add_row(
+            f"  {group}",
+            show(change["n"]),
+            _outcome_value(change),
+            _interval(change),
+            *(_outcome_value(by[(m, group)]) for m in GROUP_MEASURES[1:]),
+        )
+    return table
+
+
+def outcome_section(published) -> list:
+    """Coverage first, then warnings, every figure with its n and 95% interval, then the
+    paired UCLA figures by group."""
+    parts: list = [
+        Text(""),
+        Text("Outcomes: closed in the period, with 95% intervals", style="bold"),
+    ]
+    if published.outcomes is None:
+        from connector_cli.outcomes import NOT_STANDARD
+
+        return parts + [
+            Text(
+                textwrap.fill(NOT_STANDARD, WIDTH - 2, initial_indent="  ", subsequent_indent="  ")
+            )
+        ]
+    parts.append(Text(coverage_line(published)))
+    for warning in published.outcome_warnings:
+        text = textwrap.fill(
+            warning, width=WIDTH - 2, initial_indent="  Warning: ", subsequent_indent="    "
+        )
+        parts.append(Text(text, style="yellow"))
+    overall = [
+        r
+        for r in published.outcomes
+        if r["group"] == "all"
+        and r["measure"] in OUTCOME_LABELS
+        and r["measure"] != "ucla_paired_pct"
+    ]
+    parts.append(_outcome_table(overall))
+    parts += [
+        Text(""),
+        Text("  Paired UCLA by group: mean change, % improved, % lonely at baseline and end"),
+        _group_table(published.outcomes),
+    ]
+    return parts

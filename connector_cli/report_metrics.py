@@ -171,6 +171,45 @@ METRICS: tuple[MetricDef, ...] = (
         "pct",
         "episodes_closed",
     ),
+    _m(
+        "outcome_coverage_pct",
+        "Closed in period (less died, moved, hospital) with baseline and end UCLA scores, %",
+        "pct",
+        "episodes_closed",
+    ),
+    # What else is recorded (added after the reporting.md rows, so their order holds).
+    _m(
+        "contacts_with_journey",
+        "Support contacts in period with a journey together",
+        cohort="contacts_total",
+    ),
+    _m(
+        "people_referred_again",
+        "People referred in period who had been referred before",
+        cohort="referrals_received",
+    ),
+    _m(
+        "closed_face_to_face_only",
+        "Closed in period, support face-to-face only",
+        cohort="episodes_closed",
+    ),
+    _m(
+        "closed_remote_only",
+        "Closed in period, support by telephone, video or message only",
+        cohort="episodes_closed",
+    ),
+    _m(
+        "closed_both_ways",
+        "Closed in period, support both face-to-face and remote",
+        cohort="episodes_closed",
+    ),
+    _m("followup_swemwbs_n", "Episodes with a follow-up SWEMWBS in period"),
+    _m(
+        "followup_swemwbs_mean_change",
+        "Mean SWEMWBS change, baseline to follow-up (those with a baseline)",
+        "stat",
+        "followup_swemwbs_n",
+    ),
 )
 
 METRIC_BY_NAME = {m.name: m for m in METRICS}

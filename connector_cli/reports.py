@@ -16,13 +16,14 @@ end one (ties by id); skipped administrations are never scores. Change is end âˆ
 
 from __future__ import annotations
 
-import math
 import re
 import sqlite3
 from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from connector_cli import codes
+from connector_cli import codes, stats
 from connector_cli.dates import Period
 from connector_cli.report_metrics import (
     METRICS,
@@ -51,10 +52,13 @@ def _counts(values: dict[str, int]) -> dict[str, Figure]:
     return {name: Figure(value=int(v)) for name, v in values.items()}
 
 
-def _stat(value: float | None, n: int) -> Figure:
+def _stat(value: Fraction | Decimal | None, n: int) -> Figure:
+    """A mean, median or SD from n values, held exactly (Decimal) until it is published."""
     from connector_cli.models_reports import Figure
 
-    return Figure(value=value if n else None, n=n)
+    if value is None or not n:
+        return Figure(value=None, n=n)
+    return Figure(value=stats.to_decimal(value), n=n)
 
 
 # --- Metric families ---------------------------------------------------------------------------
@@ -102,12 +106,14 @@ def closure_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figur
             "closed_with_volunteer": row["with_volunteer"],
         }
     )
-    for column, n in (
-        ("contacts", row["closed"]),
-        ("minutes", row["closed"]),
-        ("weeks", row["with_contact"]),
+    per = store.closed_support(conn, params)
+    weeks = [Fraction(r["days"], 7) for r in per if r["days"] is not None]
+    for column, values in (
+        ("contacts", [r["contacts"] for r in per]),
+        ("minutes", [r["minutes"] for r in per]),
+        ("weeks", weeks),
     ):
-        result[f"closed_median_{column}"] = _stat(store.closed_median(conn, params, column), n)
+        result[f"closed_median_{column}"] = _stat(stats.median(values), len(values))
     return result
 
 
@@ -144,85 +150,89 @@ def goal_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
     )
 
 
-def _sd(sum_d2: float | None, mean: float | None, n: int) -> Figure:
-    """Sample SD (n - 1) of the changes from their sum of squares and mean; undefined below
-    two values."""
-    from connector_cli.models_reports import Figure
+def _paired(rows) -> list[tuple[Fraction, Fraction]]:
+    """(baseline, end) exact scores of the episodes that have both."""
+    return [
+        (stats.exact(r["base"]), stats.exact(r["fin"]))
+        for r in rows
+        if r["base"] is not None and r["fin"] is not None
+    ]
 
-    if n < 2 or sum_d2 is None or mean is None:
-        return Figure(value=None, n=n)
-    variance = max(0.0, (sum_d2 - n * mean * mean) / (n - 1))  # max: float noise near 0
-    return Figure(value=math.sqrt(variance), n=n)
+
+def _change_stats(pairs: list[tuple[Fraction, Fraction]]) -> tuple[Figure, Figure]:
+    """Mean and sample SD of (end - baseline)."""
+    changes = [fin - base for base, fin in pairs]
+    return _stat(stats.mean(changes), len(changes)), _stat(stats.sd(changes), len(changes))
 
 
 def ucla_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
     lonely = UCLA_LONELY_FROM
-    row = store.paired_change(
-        conn,
-        _params(period),
-        store.UCLA,
-        improved_when="fin < base",
-        extra=f""", sum(fin = base) AS no_change, sum(fin > base) AS worse,
-                   sum(base >= {lonely} AND fin IS NOT NULL) AS lonely_at_baseline,
-                   sum(base >= {lonely} AND fin < {lonely}) AS became_not_lonely,
-                   sum(base < {lonely} AND fin >= {lonely}) AS became_lonely""",
+    rows = store.closed_pairs(conn, _params(period), store.UCLA)
+    pairs = _paired(rows)
+    n = len(pairs)
+    mean_change, sd_change = _change_stats(pairs)
+    result = _counts(
+        {
+            "ucla_baseline_n": sum(r["base"] is not None for r in rows),
+            "ucla_paired_n": n,
+            "ucla_improved": sum(fin < base for base, fin in pairs),
+            "ucla_no_change": sum(fin == base for base, fin in pairs),
+            "ucla_worse": sum(fin > base for base, fin in pairs),
+        }
     )
-    n = row["paired_n"]
-    result = _counts({f"ucla_{key}": row[key] for key in ("baseline_n", "paired_n", "improved")})
-    result |= _counts({"ucla_no_change": row["no_change"] or 0, "ucla_worse": row["worse"] or 0})
     result |= {
-        "ucla_mean_baseline": _stat(row["mean_base"], n),
-        "ucla_mean_end": _stat(row["mean_fin"], n),
-        "ucla_mean_change": _stat(row["mean_change"], n),
-        "ucla_sd_change": _sd(row["sum_d2"], row["mean_change"], n),
+        "ucla_mean_baseline": _stat(stats.mean(base for base, _ in pairs), n),
+        "ucla_mean_end": _stat(stats.mean(fin for _, fin in pairs), n),
+        "ucla_mean_change": mean_change,
+        "ucla_sd_change": sd_change,
     }
-    keys = ("lonely_at_baseline", "became_not_lonely", "became_lonely")
-    return result | _counts({f"ucla_{key}": row[key] or 0 for key in keys})
+    return result | _counts(
+        {
+            "ucla_lonely_at_baseline": sum(base >= lonely for base, _ in pairs),
+            "ucla_became_not_lonely": sum(base >= lonely > fin for base, fin in pairs),
+            "ucla_became_lonely": sum(base < lonely <= fin for base, fin in pairs),
+        }
+    )
 
 
 def swemwbs_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
-    from connector_cli.models_reports import Figure
-
-    # Metric scores are 2-decimal reals: compare the rounded change, not float noise.
-    row = store.paired_change(
-        conn,
-        _params(period),
-        store.SWEMWBS,
-        improved_when="round(fin - base, 2) > 0",
-        extra=f", sum(round(fin - base, 2) >= {SWEMWBS_MEANINGFUL_CHANGE}) AS meaningful",
-    )
-    n = row["paired_n"]
-    return {
-        "swemwbs_paired_n": Figure(value=n),
-        "swemwbs_mean_change": _stat(row["mean_change"], n),
-        "swemwbs_improved": Figure(value=row["improved"]),
-        "swemwbs_meaningful_improvement": Figure(value=row["meaningful"] or 0),
+    pairs = _paired(store.closed_pairs(conn, _params(period), store.SWEMWBS))
+    mean_change, _ = _change_stats(pairs)
+    return _counts({"swemwbs_paired_n": len(pairs)}) | {
+        "swemwbs_mean_change": mean_change,
+        **_counts(
+            {
+                "swemwbs_improved": sum(fin > base for base, fin in pairs),
+                "swemwbs_meaningful_improvement": sum(
+                    fin - base >= SWEMWBS_MEANINGFUL_CHANGE for base, fin in pairs
+                ),
+            }
+        ),
     }
 
 
 def ons4_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
-    from connector_cli.models_reports import Figure
-
     result: dict[str, Figure] = {}
     for item in ONS4_ITEMS:
-        better = "fin < base" if item == "anxiety" else "fin > base"
-        row = store.paired_change(
-            conn, _params(period), store.ONS4, item=item, improved_when=better
-        )
-        n = row["paired_n"]
-        result[f"ons4_{item}_paired_n"] = Figure(value=n)
-        result[f"ons4_{item}_mean_change"] = _stat(row["mean_change"], n)
-        result[f"ons4_{item}_improved"] = Figure(value=row["improved"])
+        pairs = _paired(store.closed_pairs(conn, _params(period), store.ONS4, item))
+        better = [fin < base if item == "anxiety" else fin > base for base, fin in pairs]
+        result |= _counts({f"ons4_{item}_paired_n": len(pairs)})
+        result[f"ons4_{item}_mean_change"] = _change_stats(pairs)[0]
+        result |= _counts({f"ons4_{item}_improved": sum(better)})
     return result
 
 
 def followup_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
-    row = store.followup_counts(conn, _params(period))
+    rows = store.followup_rows(conn, _params(period))
     return _counts(
         {
-            "followup_ucla_n": row["n"],
-            "followup_ucla_sustained": row["sustained"],
-            "followup_ucla_better_than_baseline": row["better_than_baseline"],
+            "followup_ucla_n": len(rows),
+            "followup_ucla_sustained": sum(
+                r["fin"] is not None and r["fu"] <= r["fin"] for r in rows
+            ),
+            "followup_ucla_better_than_baseline": sum(
+                r["base"] is not None and r["fu"] < r["base"] for r in rows
+            ),
         }
     )
 
@@ -232,10 +242,10 @@ def completeness_counts(
     *,
     episode_ids: Iterable[int] | None = None,
     period: Period | None = None,
-) -> tuple[int, dict[str, int], float | None]:
+) -> tuple[int, dict[str, int], Fraction | None]:
     """Required-field completeness over the given episodes, or over the episodes closed in
     `period` (give exactly one), as (episodes, {field: episodes with it present}, pct), without
-    pydantic (`connector check` uses it). Fields: gender, age, ethnicity, living arrangement,
+    pydantic (`connector check` uses it); pct is exact (a Fraction). Fields: gender, age, ethnicity, living arrangement,
     referral source, trigger answer, baseline UCLA, end UCLA, closure reason. A "not stated"
     value or a measure recorded as not collected counts as present; end UCLA is not expected
     (counts as present) after a death, a move or a hospital stay (codes.NO_END_MEASURES)."""
@@ -247,7 +257,7 @@ def completeness_counts(
         row = store.completeness_counts_of(conn, [int(i) for i in episode_ids])
     present = {field: int(row[field]) for field in store.COMPLETENESS_FIELDS}
     n = int(row["episodes"])
-    pct = 100 * sum(present.values()) / (n * len(present)) if n else None
+    pct = stats.percent(sum(present.values()), n * len(present))
     return n, present, pct
 
 
@@ -269,8 +279,8 @@ def completeness(
     *,
     episode_ids: Iterable[int] | None = None,
     period: Period | None = None,
-) -> float | None:
-    """`data_completeness_pct`: share (0-100, unrounded) of the nine required fields present
+) -> Fraction | None:
+    """`data_completeness_pct`: share (0-100, exact) of the nine required fields present
     over the episodes given, or over those closed in `period`; None when there are none."""
     return completeness_counts(conn, episode_ids=episode_ids, period=period)[2]
 
@@ -279,7 +289,40 @@ def completeness_figures(conn: sqlite3.Connection, period: Period) -> dict[str, 
     from connector_cli.models_reports import Figure
 
     detail = completeness_detail(conn, period=period)
-    return {"data_completeness_pct": Figure(value=detail.pct, n=detail.episodes)}
+    pct = None if detail.pct is None else stats.to_decimal(detail.pct)
+    return {"data_completeness_pct": Figure(value=pct, n=detail.episodes)}
+
+
+def coverage_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
+    """`outcome_coverage_pct`: closed in period, less deaths, moves and hospital stays, with a
+    baseline and an end UCLA score actually recorded (a skip is not a score)."""
+    from connector_cli.models_reports import Figure
+    from connector_cli.outcomes import coverage
+
+    eligible, paired = coverage(conn, period)
+    pct = stats.percent(paired, eligible)
+    value = None if pct is None else stats.to_decimal(pct)
+    return {"outcome_coverage_pct": Figure(value=value, n=eligible)}
+
+
+def recorded_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
+    """What else the connector records: journeys, people referred again, how the support of
+    the episodes closed in the period was given, and follow-up wellbeing (SWEMWBS)."""
+    row = store.recorded_counts(conn, _params(period))
+    followups = store.followup_wellbeing_rows(conn, _params(period))
+    changes = [
+        stats.exact(r["fu"]) - stats.exact(r["base"]) for r in followups if r["base"] is not None
+    ]
+    return _counts(
+        {
+            "contacts_with_journey": row["journeys"],
+            "people_referred_again": row["referred_again"],
+            "closed_face_to_face_only": row["face_to_face_only"],
+            "closed_remote_only": row["remote_only"],
+            "closed_both_ways": row["both_ways"],
+            "followup_swemwbs_n": len(followups),
+        }
+    ) | {"followup_swemwbs_mean_change": _stat(stats.mean(changes), len(changes))}
 
 
 FAMILIES = (
@@ -294,6 +337,8 @@ FAMILIES = (
     ons4_figures,
     followup_figures,
     completeness_figures,
+    coverage_figures,
+    recorded_figures,
 )
 
 
@@ -412,6 +457,38 @@ def area_for_export(area: str | None) -> str:
     return full[1].upper() if full else text
 
 
+def _coded_counts(counts: dict, code_list, key: str, missing: str | None = NOT_RECORDED):
+    """`key,count` rows for every code, plus a `not-recorded` row for values not given."""
+    rows = [{key: c.slug, "count": counts.get(c.slug, 0)} for c in code_list]
+    if missing:
+        rows.append({key: missing, "count": sum(counts.values()) - sum(r["count"] for r in rows)})
+    return rows
+
+
+def contact_locations(conn: sqlite3.Connection, period: Period) -> list[dict]:
+    """`location,count`: face-to-face support contacts in period, by where they took place."""
+    counts = store.location_counts(conn, _params(period))
+    return _coded_counts(counts, codes.LOCATIONS, "location")
+
+
+def goal_domains(conn: sqlite3.Connection, period: Period) -> list[dict]:
+    """`domain,count`: goals set in period, by domain."""
+    counts = store.goal_domain_counts(conn, _params(period))
+    return _coded_counts(counts, codes.GOAL_DOMAINS, "domain", missing=None)
+
+
+def signpost_outcomes(conn: sqlite3.Connection, period: Period) -> list[dict]:
+    """`outcome,count`: signposts made in period by what came of them so far."""
+    counts = store.signpost_outcome_counts(conn, _params(period))
+    return _coded_counts(counts, codes.SIGNPOST_OUTCOMES, "outcome")
+
+
+def choice_reasons(conn: sqlite3.Connection, period: Period) -> list[dict]:
+    """`sub_reason,count`: closed in period because the person chose to end support."""
+    counts = store.choice_sub_reason_counts(conn, _params(period))
+    return _coded_counts(counts, codes.CHOICE_SUB_REASONS, "sub_reason")
+
+
 BREAKDOWNS = {
     "referral_sources": referral_sources,
     "trigger_groups": trigger_groups,
@@ -419,6 +496,10 @@ BREAKDOWNS = {
     "closures": closure_reasons,
     "demographics": demographics,
     "gaps": gaps,
+    "contact_locations": contact_locations,
+    "goal_domains": goal_domains,
+    "signpost_outcomes": signpost_outcomes,
+    "choice_reasons": choice_reasons,
 }
 
 
@@ -448,10 +529,15 @@ def build_figures(conn: sqlite3.Connection, *, period: Period) -> Figures:
     with store.snapshot(conn):
         metrics = metric_figures(conn, period)
         breakdowns = {name: fn(conn, period) for name, fn in BREAKDOWNS.items()}
+        outcomes = None
+        if period.standard:  # outcome figures: standard periods only (reporting.md)
+            from connector_cli.outcomes import outcome_rows
+
+            outcomes = outcome_rows(conn, period)
     breakdowns["source_groups"] = group_totals(breakdowns["referral_sources"], codes.SOURCES)
     breakdowns["signpost_groups"] = group_totals(breakdowns["signposts"], codes.SIGNPOST_GROUPS)
     breakdowns["ucla_bands"] = ucla_bands(metrics)
     info = PeriodInfo(
         label=period.label, start=period.start.isoformat(), end=period.end.isoformat()
     )
-    return Figures(period=info, metrics=metrics, breakdowns=breakdowns)
+    return Figures(period=info, metrics=metrics, breakdowns=breakdowns, outcomes=outcomes)

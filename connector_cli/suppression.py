@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from connector_cli.models_reports import Figures, Published
 from connector_cli.report_metrics import METRICS
@@ -64,6 +64,10 @@ ROW_ID = {
     "demographics": lambda r: f"{r['dimension']}/{r['category']}",
     "gaps": lambda r: f"{r['category']}|{r['area']}|{r['reason']}",
     "ucla_bands": lambda r: r["stage"],
+    "contact_locations": lambda r: r["location"],
+    "goal_domains": lambda r: r["domain"],
+    "signpost_outcomes": lambda r: r["outcome"],
+    "choice_reasons": lambda r: r["sub_reason"],
 }
 COUNT_COLUMNS = {
     "trigger_groups": ("referrals", "ucla_paired_n", "ucla_improved", "ucla_became_not_lonely"),
@@ -74,6 +78,13 @@ SUMMARY_FAMILIES = (
     ("episodes_closed", ("planned", "early", "other"), "closed_"),
     ("contacts_total", ("face_to_face", "telephone", "video", "message"), "contacts_"),
     ("ucla_paired_n", ("improved", "no_change", "worse"), "ucla_"),
+    ("episodes_closed", ("face_to_face_only", "remote_only", "both_ways", "no_contact"), "closed_"),
+)
+# Breakdown files whose rows add up to one published figure: (table, total).
+TOTALLED = (
+    ("contact_locations", ("summary", "contacts_face_to_face", "value")),
+    ("goal_domains", ("summary", "goals_set", "value")),
+    ("choice_reasons", ("closures", "choice", "count")),
 )
 
 
@@ -196,6 +207,9 @@ def groups_for(figures: Figures) -> list[Group]:
     result += _two_level(figures, "signposts", "signpost_groups", "signposts_total")
     for group, parts in _rows_by(figures, "closures", "group").items():
         result.append(Group(tuple(parts), metric_key(f"closed_{group}")))
+    for table, total in TOTALLED:
+        parts = tuple((table, ROW_ID[table](row), "count") for row in figures.breakdowns[table])
+        result.append(Group(parts, total))
     for parts in _rows_by(figures, "demographics", "dimension").values():
         result.append(Group(tuple(parts), metric_key("referrals_received")))
     bands = {
@@ -223,8 +237,11 @@ def groups_for(figures: Figures) -> list[Group]:
 # --- Publishing --------------------------------------------------------------------------------
 
 
-def round_half_up(value: float, places: int) -> float:
-    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+def round_half_up(value: Decimal | int, places: int) -> float:
+    """Round an exact value (stats.py made it) half away from zero; a float is refused."""
+    from connector_cli.stats import rounded
+
+    return float(rounded(value, places))
 
 
 def _shown(cell: Cell, hidden: bool) -> int | float | str | None:
@@ -261,10 +278,19 @@ def publish(figures: Figures, k: int = DEFAULT_K) -> Published:
     counts = {table: 0 for table in ("summary", *figures.breakdowns)}
     for table, _, _ in hidden:
         counts[table] += 1
+    outcomes = None
+    if figures.outcomes is not None:  # outcome rows carry their own rule (outcomes.py)
+        from connector_cli.outcomes import publish_outcomes, warnings
+
+        outcomes = publish_outcomes(figures.outcomes, k)
+        # each hidden row hides four cells: n, value, ci_low, ci_high
+        counts["outcomes"] = 4 * sum(row["n"] == SUPPRESSED for row in outcomes)
     return Published(
         period=figures.period,
         suppress_below=k,
         metrics=metrics,
         breakdowns=breakdowns,
         suppressed=counts,
+        outcomes=outcomes,
+        outcome_warnings=warnings(outcomes) if outcomes else [],
     )

@@ -81,6 +81,9 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
             r[0]
             for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
         ]
-        return {t: sorted(map(tuple, conn.execute(f'SELECT * FROM "{t}"'))) for t in tables}
+        # sorted by repr: a column may mix NULLs and numbers (the search index's person_id)
+        return {
+            t: sorted(map(tuple, conn.execute(f'SELECT * FROM "{t}"')), key=repr) for t in tables
+        }
     finally:
         conn.close()

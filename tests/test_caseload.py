@@ -202,12 +202,16 @@ def test_screen_at_80_columns(caseload, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     lines = ok("caseload").stdout.splitlines()
     assert lines[0] == "Caseload on 2026-11-20: 12 open (2 pending), most urgent first."
-    assert lines[1].split() == ["#", "Person", "Week", "Last", "Goals", "Next", "due", "Warnings"]
-    assert lines[2].split() == ["3", "Quinn", "Quiet", "3/12", "none", "-", "1st", "contact", "5d",
-                                "late", "no", "contact", "19d"]  # fmt: skip
-    assert "Wes Weeks" in lines[4] and "13/12" in lines[4] and "over 12 wks" in lines[4]
+    assert lines[1].split() == [
+        "#", "Person", "Week", "Last", "Goals", "Plan", "Next", "due", "Warnings"
+    ]  # fmt: skip
+    # no contact for two weeks and nothing arranged: the plan column says so
+    assert lines[2].split() == ["3", "Quinn", "Quiet", "3/12", "none", "-", "none", "1st",
+                                "contact", "5d", "late", "no", "contact"]  # fmt: skip
+    assert lines[3].split() == ["19d"]  # a warning wraps under its column
+    assert "Wes Weeks" in lines[5] and "13/12" in lines[5] and "over 12 wks" in lines[5]
     # without warnings: late, then now, then in N days (soonest first)
-    nexts = [line.split("  -  ")[1].strip() for line in lines[6:14]]
+    nexts = [line.split("  -  -  ")[1].strip() for line in lines[8:16]]
     assert nexts == ["baseline 8d late", "review 8d late", "1st contact now", "decide now",
                      "review now", "baseline now", "review in 14d", "close in 21d"]  # fmt: skip
     assert all(len(line) <= 80 for line in lines)
@@ -219,9 +223,10 @@ def test_screen_at_80_columns(caseload, monkeypatch):
 def test_long_names_stay_readable_at_80_columns(db_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     refer("Bartholomew Featherstonehaugh-Cholmondeley", "2026-11-10")
-    line = ok("caseload").stdout.splitlines()[2]
+    line, wrapped = ok("caseload").stdout.splitlines()[2:4]
     assert line.startswith("1  Bartholomew Feather") and "…" in line
-    assert "pending 10d" in line and len(line) <= 80
+    assert line.endswith("pending") and wrapped.strip() == "10d"
+    assert len(line) <= 80 and len(wrapped) <= 80
 
 
 def test_wide_terminal_shows_more(caseload, monkeypatch):

@@ -43,13 +43,17 @@ def visit(person: int, on: str, *more: str) -> None:
     ok("visit", "log", str(person), "--kind", "telephone", "--minutes", "20", "--date", on, *more)
 
 
-def skip(person: int, instrument: str, stage: str, on: str, *more: str) -> None:
-    ok("measure", "skip", str(person), instrument, "--stage", stage, "--reason", "declined",
+def skip(person: int, instrument: str, stage: str, on: str, *more: str,
+         reason: str = "declined") -> None:  # fmt: skip
+    if stage == "baseline" and instrument == "ucla3" and reason == "declined":
+        reason = "not-appropriate"  # a declined baseline is itself a problem (see below)
+    ok("measure", "skip", str(person), instrument, "--stage", stage, "--reason", reason,
        "--date", on, *more)  # fmt: skip
 
 
 def supported(name: str, start: str, *, baseline: bool = True) -> int:
-    """Accepted and first seen on `start`, baseline UCLA recorded (as declined) that day."""
+    """Accepted and first seen on `start`, baseline UCLA recorded (as not appropriate) that
+    day."""
     person = refer(name, start, status="accepted")
     visit(person, start)
     if baseline:
@@ -111,6 +115,7 @@ def test_complete_records_print_nothing_and_exit_0(db_path):
     assert run("check", "--json").json() == {
         "problems": [],
         "data_completeness_pct": None,
+        "outcome_coverage_pct": None,
         "closed_episodes": 0,
     }
 
@@ -213,7 +218,7 @@ def test_baseline_ucla_missing_after_the_first_support_contact(db_path):
     supported("Bea Before", "2026-11-16", baseline=False)
     supported("Tom Today", "2026-11-20", baseline=False)  # seen today: not yet missing
     skipped = supported("Sid Skipped", "2026-11-16", baseline=False)
-    skip(skipped, "ucla3", "baseline", "2026-11-16")  # "declined" answers for the stage
+    skip(skipped, "ucla3", "baseline", "2026-11-16")  # "not appropriate" answers for the stage
     assert only("baseline-ucla-missing") == [
         (1, 1, "Baseline UCLA loneliness missing (first support contact 2026-11-16).",
          "connector ucla score --person 1 --stage baseline"),
@@ -240,6 +245,33 @@ def test_baseline_missing_on_a_closed_episode_is_recorded_as_not_collected(db_pa
     assert hints("baseline-ucla-missing") == [
         "REASON: declined, not-appropriate or could-not-contact."
     ]
+
+
+def test_a_baseline_declined_or_could_not_contact_is_questioned_with_its_reason(db_path):
+    # Open: ask again (a score may follow a skip). Closed: the outcome is unknown; the record
+    # goes only if the reason was wrong. "not-appropriate" is a reason a commissioner accepts.
+    still_open = refer("Opal Open", "2026-11-02", status="accepted")
+    visit(still_open, "2026-11-02")
+    skip(still_open, "ucla3", "baseline", "2026-11-02", reason="could-not-contact")
+    gone = closed("Gil Gone", "2026-09-01", "2026-10-30")
+    execute(db_path, "UPDATE measures SET skipped_reason = 'declined' WHERE episode_id = ? "
+            "AND stage = 'baseline'", [gone])  # fmt: skip
+    fine = refer("Nia Fine", "2026-11-02", status="accepted")
+    visit(fine, "2026-11-02")
+    skip(fine, "ucla3", "baseline", "2026-11-02", reason="not-appropriate")
+    measure = rows(db_path, "SELECT id FROM measures WHERE episode_id = ? AND stage = "
+                   "'baseline'", [gone])[0]["id"]  # fmt: skip
+    assert only("baseline-ucla-not-collected") == [
+        (still_open, still_open, "Baseline UCLA not collected (could not contact, 2026-11-02): "
+         "ask again, a score can still follow.",
+         f"connector ucla score --person {still_open} --stage baseline"),
+        (gone, gone, "Baseline UCLA not collected (declined, 2026-09-01); closed 2026-10-30 "
+         "with no baseline score: its outcome is unknown.",
+         f"connector measure remove {measure} --yes"),
+    ]  # fmt: skip
+    ok("ucla", "score", "2", "2", "2", "--person", str(still_open), "--stage", "baseline",
+       "--date", "2026-11-20")  # fmt: skip
+    assert [p["person_id"] for p in problems()] == [gone]
 
 
 def test_end_measures_missing_after_closure(db_path):
@@ -378,7 +410,7 @@ def test_signposts_without_outcome_after_4_weeks(db_path):
          "connector signpost outcome 1 OUTCOME"),
     ]  # fmt: skip
     assert hints("signpost-outcome-missing") == [
-        "OUTCOME: attended, still-attending, did-not-attend or not-known."
+        "OUTCOME: attended, still-attending, did-not-attend, stopped-attending or not-known."
     ]
 
 
@@ -431,6 +463,8 @@ def test_text_output_lists_problems_under_each_person(db_path, monkeypatch):
         "       1  end-measures-missing",
         # one closed episode (Kit): 8 of 9 fields present (no end UCLA) = 88.9%
         "Data completeness over 1 closed episode: 88.9%.",
+        # Kit's baseline UCLA is a skip and there is no end score: no outcome known.
+        "Outcome coverage: 0.0% of closed episodes have baseline and end UCLA scores.",
     ]
 
 
@@ -475,6 +509,9 @@ def test_json_lists_problems_and_the_completeness_figure(db_path):
         ],
         # (9 + 6) of 18 fields = 83.33...%
         "data_completeness_pct": 83.3,
+        # Ann's and Ben's baselines are skips ("not collected" counts for completeness): no
+        # scores, so no outcome is known for either.
+        "outcome_coverage_pct": 0.0,
         "closed_episodes": 2,
     }  # fmt: skip
 
@@ -592,3 +629,18 @@ def test_check_with_its_completeness_figure_does_not_import_pydantic(db_path):
                               capture_output=True, text=True, timeout=60)  # fmt: skip
         assert "Data completeness" in done.stdout or "data_completeness_pct" in done.stdout
         assert done.stdout.splitlines()[-1] == "False", done.stdout + done.stderr
+
+
+def test_outcome_coverage_counts_scores_not_skips_and_leaves_out_moves(db_path):
+    scored = refer("Sue Scored", "2026-09-01", status="accepted")
+    visit(scored, "2026-09-01")
+    ok("ucla", "score", "2", "2", "2", "--person", str(scored), "--stage", "baseline", "--date",
+       "2026-09-01")  # fmt: skip
+    ok("close", str(scored), "--reason", "planned", "--date", "2026-10-01", "--no-input")
+    ok("ucla", "score", "1", "1", "1", "--person", str(scored), "--stage", "end", "--date",
+       "2026-10-01")  # fmt: skip
+    closed("Sid Skipped", "2026-09-01", "2026-10-01")  # baseline and end both skips
+    closed("Mo Moved", "2026-09-01", "2026-10-01", reason="moved")  # left out of coverage
+    result = run("check", "--json").json()
+    # Completeness counts the skips as present; coverage does not: Sue of Sue and Sid = 50%.
+    assert (result["outcome_coverage_pct"], result["closed_episodes"]) == (50.0, 3)

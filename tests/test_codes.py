@@ -60,7 +60,7 @@ def slugs(code_list):
         (LOCATIONS, 14),
         (SIGNPOST_GROUPS, 7),
         (SIGNPOST_CATEGORIES, 42),
-        (SIGNPOST_OUTCOMES, 4),
+        (SIGNPOST_OUTCOMES, 5),
         (GOAL_DOMAINS, 9),
         (GOAL_PROGRESS, 4),
         (CLOSURE_REASONS, 8),
@@ -222,6 +222,7 @@ def test_signposts():
         "attended",
         "still-attending",
         "did-not-attend",
+        "stopped-attending",
         "not-known",
     ]
 

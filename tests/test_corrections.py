@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 from conftest import ok, refused, rows, run, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 @pytest.fixture
@@ -136,3 +139,50 @@ def test_visit_edit_refusals(db_path, ann):
     refused("visit", "edit", "1", "--after-closure", contains="only for contacts dated after")
     refused("visit", "edit", "99", "--minutes", "5", contains="No contact number 99")
     assert snapshot(db_path) == before
+
+
+def test_person_and_referral_edits_are_audited_without_content(db_path, ann):
+    ok("person", "edit", ann, "--phone", "07700 900123", "--gender", "female")
+    ok("referral", "edit", ann, "--referrer", "Dr Okafor", "--source", "self")
+    entries = rows(db_path, "SELECT action, detail FROM audit_log ORDER BY id")
+    assert [(e["action"], json.loads(e["detail"])) for e in entries] == [
+        ("person edited", {"person": 1, "fields": ["gender", "phone"]}),
+        ("referral edited", {"episode": 1, "person": 1, "fields": ["referrer", "source"]}),
+    ]
+    assert "07700" not in str(entries) and "Okafor" not in str(entries)
+    text = ok("show", ann).stdout
+    assert "person's details corrected: gender, phone" in text
+    assert "referral corrected: referrer, source" in text
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(words=st.text(max_size=60))
+def test_any_goal_text_is_kept_exactly_or_refused_cleanly(db_path, words):
+    if not db_path.exists():
+        ok(
+            "new-referral",
+            "--name",
+            "Ann Lee",
+            "--referral-date",
+            "2026-09-01",
+            "--status",
+            "accepted",
+        )
+        ok("goal", "add", "Ann", "Walk to the shop", "--domain", "daily-living")
+    before = snapshot(db_path)
+    result = run("goal", "edit", "Ann", "1", "--text", words)
+    if result.exit_code == 0:
+        assert rows(db_path, "SELECT text FROM goals") == [{"text": words.strip()}]
+        if result.stdout != "Corrected goal 1 for Ann Lee: nothing changed.\n":
+            [last] = rows(db_path, "SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1")
+            assert json.loads(last["detail"]) == {
+                "id": 1,
+                "number": 1,
+                "episode": 1,
+                "fields": ["text"],
+            }  # never the words themselves
+    else:
+        assert result.exit_code in (1, 2) and "Traceback" not in result.stderr
+        assert snapshot(db_path) == before

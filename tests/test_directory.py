@@ -407,6 +407,7 @@ def test_show_counts_signposts_and_outcomes_never_names():
             "attended": 1,
             "still-attending": 1,
             "did-not-attend": 1,
+            "stopped-attending": 0,
             "not-known": 0,
             "not-recorded": 1,
         },
@@ -414,8 +415,8 @@ def test_show_counts_signposts_and_outcomes_never_names():
     out = ok("directory", "show", str(entry_id)).stdout
     assert "3 people (4 signposts)" in out
     assert (
-        "attended 1, still attending 1, did not attend 1, not known 0, not yet recorded 1"
-        in " ".join(out.split())
+        "attended 1, still attending 1, did not attend 1, stopped attending 0, not known 0, "
+        "not yet recorded 1" in " ".join(out.split())
     )
     for name in ("Ada", "Bob", "Cy"):
         assert name not in out

@@ -39,6 +39,11 @@ AGGREGATE_FILES = {
     "closures.csv": ["group", "reason", "count"],
     "demographics.csv": ["dimension", "category", "count"],
     "gaps.csv": ["category", "area", "reason", "count"],
+    "contact_locations.csv": ["location", "count"],
+    "goal_domains.csv": ["domain", "count"],
+    "signpost_outcomes.csv": ["outcome", "count"],
+    "choice_reasons.csv": ["sub_reason", "count"],
+    "outcomes.csv": ["measure", "group", "n", "value", "ci_low", "ci_high", "description"],
 }
 EPISODE_HEADER = (
     "episode_ref,referral_date,source,triggers,age_band,gender,ethnicity,living,status,"
@@ -66,8 +71,8 @@ def test_writes_every_file_with_exact_names_and_headers(caseload, tmp_path):  # 
         text = (out / name).read_text(encoding="utf-8")
         assert not text.startswith("\ufeff")
         assert text.splitlines()[0] == ",".join(header)
-    assert f"Wrote 8 files to {out}/" in result.stdout
-    assert "summary.csv" in result.stdout and "42 hidden" in result.stdout
+    assert f"Wrote 13 files to {out}/" in result.stdout
+    assert "summary.csv" in result.stdout and "46 hidden" in result.stdout
     assert "Warning" not in result.stderr  # no records, suppression on: nothing to warn about
     # Zero rows for every code.
     assert len(read_csv(out / "referral_sources.csv")) == 39
@@ -91,6 +96,7 @@ def test_summary_csv_holds_every_metric_in_order(caseload, tmp_path):  # noqa: F
     assert [row["metric"] for row in summary] == list(EXPECTED_Q3)
     expected = {name: _as_csv(value) for name, value in EXPECTED_Q3.items()}
     expected["data_completeness_pct"] = "93.7"  # one decimal
+    expected["outcome_coverage_pct"] = "66.7"
     assert {row["metric"]: row["value"] for row in summary} == expected
     assert expected["ucla_mean_baseline"] == "6.40" and expected["ucla_mean_change"] == "-1.20"
     assert all(row["description"] for row in summary)
@@ -137,15 +143,20 @@ def test_manifest_lists_files_hashes_and_hidden_cells(caseload, tmp_path):  # no
         assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
     # Hidden cells per file at k = 5 (worked out in test_suppression).
     assert {n: f["suppressed_cells"] for n, f in files.items()} == {
-        "summary.csv": 42,
+        "summary.csv": 46,
         "referral_sources.csv": 6,
         "trigger_groups.csv": 20,
         "signposts.csv": 5,
         "closures.csv": 5,
         "demographics.csv": 25,
         "gaps.csv": 2,
+        "contact_locations.csv": 0,
+        "goal_domains.csv": 4,
+        "signpost_outcomes.csv": 0,
+        "choice_reasons.csv": 1,
+        "outcomes.csv": 296,
     }
-    assert manifest["suppressed_cells_total"] == 105
+    assert manifest["suppressed_cells_total"] == 109 + 5 + 296
 
 
 def test_excel_option_adds_a_byte_order_mark(caseload, tmp_path):  # noqa: F811
@@ -282,7 +293,7 @@ def test_no_personal_field_reaches_any_file(caseload, tmp_path, flags):  # noqa:
     out = tmp_path / "check"
     export(out, *flags)
     files = list(out.iterdir())
-    assert len(files) == (9 if flags else 8)
+    assert len(files) == (14 if flags else 13)
     personal = _personal_strings()
     for path in files:
         data = path.read_bytes()

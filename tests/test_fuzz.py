@@ -1,5 +1,5 @@
-"""Every command, every option, hostile values: exit 0, 1 or 2, never a traceback, and a refused
-command leaves the database exactly as it was.
+"""Every command, every option, hostile values: exit 0, 1 or 2, never a traceback, no escape code
+reaching the terminal, and a refused command leaves the database exactly as it was.
 
 Commands and their options are read from the app itself (typer.main.get_command), so commands
 added later are fuzzed without touching this file. Each example runs against a fresh copy of a
@@ -146,6 +146,7 @@ TEXT = st.one_of(
 # Relative names: each example runs in its own folder, so these stay inside it.
 FILE_NAMES = st.one_of(
     st.sampled_from(["out.csv", "hostile.csv", "[bold]x[/].db", "n" * 300, "sub/", "x.json"]),
+    st.sampled_from(["\x1b[31mx.db", "\u202eb.csv", "c\udce9.csv", "d\n.csv"]),
     st.sampled_from(["data/connector.db", "data/connector.db-wal", "data", "missing/x.csv"]),
     st.text(alphabet=st.sampled_from("ab[]\x1b\u202e. \x00"), min_size=1, max_size=12),
     _surrogate_text().map(lambda t: t.replace("/", "_")),
@@ -293,6 +294,7 @@ def run_once(args: list[str], template: Path) -> None:
             raise AssertionError(f"{shown} raised") from result.exception
         assert result.exit_code in (0, 1, 2), (shown, result.exit_code, result.output[-2000:])
         assert "Traceback" not in result.output, shown
+        assert "\x1b" not in result.output, f"{shown} sent an escape code to the terminal"
         if result.exit_code in (1, 2):
             assert content_hash(db) == before, f"{shown} refused but changed the database"
 

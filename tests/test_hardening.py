@@ -562,3 +562,17 @@ def test_restore_refuses_a_foreign_file_with_a_migrations_table(db_path, tmp_pat
     before = snapshot(db_path)
     refused("restore", foreign, "--yes", contains="not a connector database")
     assert snapshot(db_path) == before
+
+
+def test_no_escape_code_in_a_file_name_reaches_the_terminal(db_path, tmp_path):
+    _seed(db_path)
+    bad = "\x1b[31m"
+    outputs = [
+        ok("backup", tmp_path / f"{bad}x.db").stdout,
+        ok("person", "export", "1", "--out", tmp_path / f"{bad}y").stdout,
+        ok("export", "--quarter", "2026Q4", "--out", tmp_path / f"{bad}z").stdout,
+        ok("directory", "export", "--out", tmp_path / f"{bad}q.csv").stdout,
+        run("directory", "search", bad).stdout,
+    ]
+    for shown in outputs:
+        assert "\x1b" not in shown and "?[31m" in shown, shown

@@ -20,7 +20,8 @@ BACKUP_NAME = re.compile(r"connector-\d{4}-\d{2}-\d{2}T\d{6}(-\d+)?\.db")
 # Every table that holds records about a person, directly or through their episodes.
 PERSON_TABLES = {
     "episodes", "episode_triggers", "conversations", "conversation_answers", "goals",
-    "goal_reviews", "contacts", "signposts", "measures", "measure_answers", "gaps",
+    "goal_reviews", "contacts", "signposts", "signpost_outcomes", "measures", "measure_answers",
+    "gaps", "notes", "plans",
 }  # fmt: skip
 
 
@@ -84,11 +85,16 @@ def add_episode(conn: sqlite3.Connection, pid: int, name: str, **e) -> int:
         "VALUES (?, ?, 'face-to-face', 60, 'home', ?, ?)",
         [eid, day, f"Visited {name} at home; talked about the choir", NOW],
     )
-    conn.execute(
+    sid = conn.execute(
         "INSERT INTO signposts (episode_id, date, to_text, category_group, category_sub, "
-        "outcome, created_at) VALUES (?, ?, 'St Mary''s Singers', 'third-sector', 'age', "
-        "'attended', ?)",
-        [eid, day, NOW],
+        "outcome, outcome_date, created_at) VALUES (?, ?, 'St Mary''s Singers', 'third-sector', "
+        "'age', 'attended', ?, ?)",
+        [eid, day, day, NOW],
+    ).lastrowid
+    conn.execute(
+        "INSERT INTO signpost_outcomes (signpost_id, date, outcome, created_at) "
+        "VALUES (?, ?, 'attended', ?)",
+        [sid, day, NOW],
     )
     mid = conn.execute(
         "INSERT INTO measures (episode_id, instrument, version, stage, date, score, created_at) "
@@ -100,6 +106,15 @@ def add_episode(conn: sqlite3.Connection, pid: int, name: str, **e) -> int:
         [(mid, "companionship", 3, None), (mid, "left_out", 2, None),
          (mid, "isolated", 2, None), (mid, "lonely_direct", None, "often-always")],
     )  # fmt: skip
+    conn.execute(
+        "INSERT INTO notes (episode_id, date, text, created_at) VALUES (?, ?, ?, ?)",
+        [eid, day, f"{name} was a xylophonist in a dance band before the war", NOW],
+    )
+    conn.execute(
+        "INSERT INTO plans (episode_id, date, kind, note, created_at) "
+        "VALUES (?, ?, 'telephone', 'Ask about the choir', ?)",
+        [eid, day, NOW],
+    )
     conn.execute(
         "INSERT INTO gaps (date, category_group, need, reason, person_id, created_at) "
         "VALUES (?, 'third-sector', 'A daytime choir with step-free access', 'access', ?, ?)",
@@ -472,8 +487,9 @@ def test_person_export_writes_everything_as_json_and_markdown(db_path, tmp_path,
     assert len(held["gaps"]) == 2
     assert held["counts"] == {
         "people": 1, "episodes": 2, "triggers": 2, "conversations": 2, "conversation_answers": 2,
-        "goals": 2, "goal_reviews": 2, "contacts": 2, "signposts": 2, "measures": 2,
-        "measure_answers": 8, "gap_links": 2,
+        "goals": 2, "goal_reviews": 2, "contacts": 2, "signposts": 2,
+        "signpost_outcomes": 2, "measures": 2, "measure_answers": 8, "notes": 2, "plans": 2,
+        "gap_links": 2,
     }  # fmt: skip
     assert "Arthur" not in json_file.read_text() + md_file.read_text()
 
@@ -593,6 +609,10 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
     conn.close()
     traces = [b"Zebedee", b"07700 900461", b"late husband"]
     assert all(t in raw_bytes(db_path) for t in traces)  # the check can see them
+    # the search index holds her words too: its text, and the terms in its b-tree segments
+    assert ok("search", "xylophonist", "--json").json()["total"] == 3  # a note each episode
+    index_blobs = b"".join(r["block"] for r in rows(db_path, "SELECT block FROM search_index_data"))
+    assert b"ebedee" in index_blobs  # a term, perhaps sharing its first letter with the last
 
     result = ok("person", "forget", "Zebedee", "--yes")
 
@@ -604,6 +624,10 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
     conn.close()
     for trace in traces:
         assert trace not in raw_bytes(db_path), trace
+    for trace in (b"ebedee", b"zebedee"):
+        assert trace not in raw_bytes(db_path).lower(), trace  # the index's lower-case terms
+    assert ok("search", "xylophonist", "--json").json()["total"] == 1  # Arthur's note only
+    assert ok("search", "Zebedee", "--json").json()["total"] == 0
 
     counts = table_counts(db_path)
     assert counts["people"] == 1 and counts["episodes"] == 1
@@ -616,8 +640,11 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
         "goal_reviews": 1,
         "contacts": 1,
         "signposts": 1,
+        "signpost_outcomes": 1,
         "measures": 1,
         "measure_answers": 4,
+        "notes": 1,
+        "plans": 1,
         "gaps": 3,
     }  # fmt: skip  Arthur's records, plus Margaret's two gaps kept as unmet need, unlinked
     assert [r["person_id"] for r in rows(db_path, "SELECT person_id FROM gaps ORDER BY id")] == [
@@ -638,8 +665,11 @@ def test_forget_erases_the_person_and_leaves_no_trace_in_the_file(db_path):
         "goal_reviews": 2,
         "contacts": 2,
         "signposts": 2,
+        "signpost_outcomes": 2,
         "measures": 2,
         "measure_answers": 8,
+        "notes": 2,
+        "plans": 2,
         "gap_links": 2,
     }  # fmt: skip  counts only: no name, number or date of birth
 
@@ -737,7 +767,8 @@ def test_retention_erase_removes_them_securely(db_path):
     assert entry["detail"] == {
         "older_than_years": 6, "people": 2, "episodes": 3, "triggers": 3, "conversations": 3,
         "conversation_answers": 3, "goals": 3, "goal_reviews": 3, "contacts": 3, "signposts": 3,
-        "measures": 3, "measure_answers": 12, "gap_links": 2,
+        "signpost_outcomes": 3, "measures": 3, "measure_answers": 12, "notes": 3, "plans": 3,
+        "gap_links": 2,
     }  # fmt: skip
     assert "Nothing" not in ok("retention", "--older-than", "6", "--erase", "--yes").stdout
     assert len(audit_rows(db_path)) == 1  # nothing left to erase, nothing recorded
@@ -854,6 +885,12 @@ def test_a_database_from_the_first_release_upgrades_with_every_row(db_path):
     assert rows(db_path, "SELECT previous_episode_id FROM episodes WHERE id = 2") == [
         {"previous_episode_id": 1}
     ]
+    # every outcome already recorded becomes the first entry of its signpost's history
+    assert rows(db_path, "SELECT signpost_id, date, outcome FROM signpost_outcomes") == [
+        {"signpost_id": s["id"], "date": s["outcome_date"] or s["date"], "outcome": s["outcome"]}
+        for s in rows(db_path, "SELECT * FROM signposts WHERE outcome IS NOT NULL ORDER BY id")
+    ]
+    assert rows(db_path, "SELECT count(*) AS n FROM signpost_outcomes") != [{"n": 0}]
     ok("backup")  # and the privacy commands work on the upgraded file
     ok("person", "export", "Doreen", "--out", db_path.parent / "sar")
     assert json.loads((db_path.parent / "sar.json").read_text())["counts"]["measure_answers"] == 18

@@ -744,6 +744,19 @@ EXPECTED_Q3 = {
     # baseline skip counts as present), Jon no ethnicity, Kim no gender = 4 missing. Cara's
     # Z / not-stated and skipped end count as present. 59/63 = 93.65 -> 93.7.
     "data_completeness_pct": 93.7,
+    # Closed in Q3 less Eve (moved) = 6: Ann, Bob, Cara, Ivy, Jon, Kim. Baseline and end UCLA
+    # scores: Ann, Bob, Jon, Kim = 4 (Cara's end and Ivy's baseline are skips, not scores).
+    # 4/6 = 66.67 -> 66.7.
+    "outcome_coverage_pct": 66.7,
+    "contacts_with_journey": 0,  # none logged with --journey
+    "people_referred_again": 1,  # Gail (re-referred 08-12)
+    # How the 7 closed were supported (whole episode): Cara face-to-face only; Kim video only;
+    # Ann, Bob, Eve, Jon both; Ivy none (closed_no_contact).
+    "closed_face_to_face_only": 1,
+    "closed_remote_only": 1,
+    "closed_both_ways": 4,
+    "followup_swemwbs_n": 0,
+    "followup_swemwbs_mean_change": None,
 }
 
 
@@ -948,6 +961,15 @@ EXPECTED_FY_Q1 = {
     **ZERO_OUTCOMES,
     # Gail(1) and Mo: every field present (Mo's skipped end UCLA counts) = 18/18.
     "data_completeness_pct": 100.0,
+    # Gail(1) paired, Mo's end skipped (a skip is not a score): 1 of 2 = 50.0.
+    "outcome_coverage_pct": 50.0,
+    "contacts_with_journey": 0,
+    "people_referred_again": 0,  # Ann, Eve, Jon, Mo: first referrals
+    "closed_face_to_face_only": 1,  # Mo
+    "closed_remote_only": 0,
+    "closed_both_ways": 1,  # Gail(1): face-to-face and telephone
+    "followup_swemwbs_n": 0,
+    "followup_swemwbs_mean_change": None,
 }
 
 
@@ -1009,6 +1031,8 @@ UNDEFINED_WITHOUT_DATA = {
     "swemwbs_mean_change",
     *(f"ons4_{i}_mean_change" for i in ("life_satisfaction", "worthwhile", "happiness", "anxiety")),
     "data_completeness_pct",
+    "outcome_coverage_pct",
+    "followup_swemwbs_mean_change",
 }
 
 
@@ -1017,11 +1041,14 @@ def test_a_period_with_no_data_gives_zeros_not_errors(caseload):
     for k in ("0", "5"):
         result = figures("--quarter", "2025Q1", k=k)
         assert result["metrics"] == expected
-        assert set(result["suppressed_cells"].values()) == {0}
+        hidden = {t: n for t, n in result["suppressed_cells"].items() if t != "outcomes"}
+        assert set(hidden.values()) == {0}
+        # Outcome rows from no values: value blank; with k > 0 their n (0 < k) is `*`.
+        assert {row["value"] for row in result["outcomes"]} == ({None} if k == "0" else {"*"})
         assert all(row["count"] == 0 for row in result["breakdowns"]["referral_sources"])
     text = ok("report", "--quarter", "2025Q1").stdout
-    assert "  Received  0  Accepted            0" in text
-    assert "  Median contacts  –  Median minutes    –" in text
+    assert "  Received        0  Accepted            0" in text
+    assert "  Median contacts    –  Median minutes        –" in text
 
 
 def test_an_empty_database_reports_zeros(db_path):
@@ -1071,7 +1098,7 @@ def test_default_threshold_hides_small_numbers_in_the_report(caseload):
         "*"
     ] * 3
     assert m["data_completeness_pct"] == 93.7  # its cohort (7 closed) is shown
-    assert result["suppressed_cells"]["summary"] == 42
+    assert result["suppressed_cells"]["summary"] == 46
 
 
 def test_report_text_fits_80_columns_with_footnotes_and_charts(caseload, monkeypatch):
@@ -1079,13 +1106,13 @@ def test_report_text_fits_80_columns_with_footnotes_and_charts(caseload, monkeyp
     text = ok("report", "--quarter", "2026Q3").stdout
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert len(lines) <= 100
+    assert len(lines) <= 130  # two screens and the outcome section with its 16 groups
     assert "Connector report 2026Q3: 2026-07-01 to 2026-09-30" in text
     assert "* hidden: a count from 1 to 4" in text
     assert "statistical convention, not a" in text
     assert "rise of 3 or more metric points" in text
     assert "strict threshold" in text
-    assert "  Declined  *  Failed              *" in text
+    assert "  Declined        *  Failed              *" in text
     assert "  self                *" in text  # hidden: no bar
     text = ok("report", "--quarter", "2026Q3", "--suppress-below", "2").stdout
     assert "* hidden: a count of 1, a figure from fewer than 2 values" in text
@@ -1093,7 +1120,7 @@ def test_report_text_fits_80_columns_with_footnotes_and_charts(caseload, monkeyp
     assert "  nhs                 3 ████████████ " in text
     assert "  self                2 ████████" in text
     assert "  third-sector        *  " in text  # hidden: no bar
-    assert "  Received  8  Accepted            5" in text
+    assert "  Received        8  Accepted            5" in text
     assert "Data completeness     93.7%" in text
     # UCLA bands, paired: baseline 3 lonely of 5 = 14 of 24 dark blocks; end hidden (k=2:
     # secondary suppression, see test_suppression), so no picture.

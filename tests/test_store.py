@@ -30,6 +30,7 @@ def test_migration_names_are_numbered_in_order():
     # Numbers are reserved per developer, so there may be gaps (m005-m008 land from other
     # branches); a second migration of one number is mNNN_a_..., mNNN_b_...
     assert all(re.match(r"m\d{3}_", name) for name in names)
+    assert len({re.match(r"m\d{3}_(?:[a-z]_)?", n).group() for n in names}) == len(names)
 
 
 def test_pragmas(db_path):
@@ -95,5 +96,7 @@ def test_migrations_so_far():
         "m002_directory_verification",
         "m003_secrets",
         "m004_gap_indexes",
+        "m005_corrections",
         "m009_numbers_never_reused",
+        "m010_a_plans_notes_search",
     ]

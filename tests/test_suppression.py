@@ -16,6 +16,8 @@ Means, medians, SDs and data_completeness_pct follow the cohort rule.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from connector_cli.suppression import Cell, Disclosure, Group, round_half_up
@@ -112,10 +114,12 @@ def test_when_no_other_part_can_be_hidden_the_total_is():
     assert hidden_after(cells, [Group(("a", "b"), "total")]) == {"cohort", "a", "total"}
 
 
-def test_rounding_is_half_up_at_two_decimals():
-    assert round_half_up(2.675, 2) == 2.68  # float 2.675 is 2.67499..., still 2.68
-    assert round_half_up(-1.125, 2) == -1.13
-    assert round_half_up(93.65079, 1) == 93.7
+def test_rounding_is_half_away_from_zero_from_exact_values_only():
+    assert round_half_up(Decimal("2.675"), 2) == 2.68  # exact: no float 2.67499... on the way
+    assert round_half_up(Decimal("-1.125"), 2) == -1.13
+    assert round_half_up(Decimal("93.65079"), 1) == 93.7
+    with pytest.raises(TypeError):
+        round_half_up(2.675, 2)  # a float has already lost the exact value
 
 
 # --- Exactly the right cells on the hand-built caseload ----------------------------------------
@@ -158,6 +162,10 @@ HIDDEN_SUMMARY_K5 = {
     "followup_ucla_n",  # 2
     "followup_ucla_sustained",  # 1 (cohort hidden anyway)
     "followup_ucla_better_than_baseline",  # 1
+    "people_referred_again",  # 1
+    "closed_face_to_face_only",  # 1
+    "closed_remote_only",  # 1
+    "closed_both_ways",  # 4
 }
 
 
@@ -176,7 +184,7 @@ def _hidden(result: dict) -> dict[str, set]:
 def test_default_k5_hides_exactly_these_cells(caseload):  # noqa: F811
     result = figures("--quarter", "2026Q3", k="5")
     hidden = _hidden(result)
-    assert len(HIDDEN_SUMMARY_K5) == 42
+    assert len(HIDDEN_SUMMARY_K5) == 46
     assert hidden["summary"] == HIDDEN_SUMMARY_K5
     shown = {k: v for k, v in result["metrics"].items() if k not in HIDDEN_SUMMARY_K5}
     assert shown == {k: v for k, v in EXPECTED_Q3.items() if k not in HIDDEN_SUMMARY_K5}
@@ -238,7 +246,7 @@ def test_default_k5_hides_exactly_these_cells(caseload):  # noqa: F811
     assert len(hidden["demographics"]) == 7 + 5 + 7 + 6  # every non-zero row (all 1-3)
     assert len(hidden["gaps"]) == 2
     assert result["suppressed_cells"] == {
-        "summary": 42,
+        "summary": 46,
         "referral_sources": 6,
         "trigger_groups": 20,
         "signposts": 5,
@@ -248,6 +256,16 @@ def test_default_k5_hides_exactly_these_cells(caseload):  # noqa: F811
         "source_groups": 5,
         "signpost_groups": 4,
         "ucla_bands": 4,
+        "contact_locations": 0,  # 7 face-to-face, all at home
+        # Goals set in Q3: friends 2 (Jon, Gail), daily-living, home, services 1 each.
+        "goal_domains": 4,
+        "signpost_outcomes": 0,  # 6 signposts, no outcome recorded: not-recorded 6
+        "choice_reasons": 1,  # Bob: needs met
+        # outcomes.csv: 86 rows; shown (n >= 5) only ucla_paired_pct (7 closed), the paired
+        # baseline mean and rows 4-7 for `all` (5 paired) and the six goal rows (5 goals):
+        # 12. Every subgroup has 3 or fewer paired; SWEMWBS 4, ONS4 3, follow-up 1, direct
+        # question and signpost outcomes 0. 74 hidden rows x 4 cells (n, value, limits).
+        "outcomes": 296,
     }
 
 
@@ -277,6 +295,11 @@ def test_k2_needs_secondary_suppression_in_these_cells(caseload):  # noqa: F811
         "swemwbs_meaningful_improvement",
         "followup_ucla_sustained",
         "followup_ucla_better_than_baseline",
+        "people_referred_again",  # 1 (Gail)
+        # Closed by way of support: face-to-face only 1, remote only 1, both 4, none 1 = 7:
+        # three hidden already, no more needed.
+        "closed_face_to_face_only",
+        "closed_remote_only",
     }
     c = "count"
     # nhs group: nhs-gp 2 + nhs-mental-health 1(*) = nhs 3 (shown in the report): nhs-gp too.
@@ -327,7 +350,7 @@ def test_k2_needs_secondary_suppression_in_these_cells(caseload):  # noqa: F811
     }
     # Demographics (each dimension adds up to 8): every 1 hidden; each dimension has several.
     assert len(hidden["demographics"]) == 6 + 3 + 6 + 4
-    assert result["suppressed_cells"]["summary"] == 16
+    assert result["suppressed_cells"]["summary"] == 19
 
 
 @pytest.mark.parametrize("k", ["2", "3", "5", "10"])

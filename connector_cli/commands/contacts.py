@@ -114,12 +114,18 @@ def log(
             help="Keeping in touch after the episode closed (not counted in figures).",
         ),
     ] = False,
+    plan: Annotated[
+        int | None,
+        typer.Option(
+            "--plan", metavar="ID", help="The arranged contact this was (default: the nearest)."
+        ),
+    ] = None,
     episode: EpisodeOpt = None,
     no_input: NoInputOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Log a contact with (or about) the person."""
-    from connector_cli import pathway, session
+    from connector_cli import diary, pathway, session
     from connector_cli.models import ContactIn
     from connector_cli.store import write
 
@@ -143,47 +149,21 @@ def log(
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
         contact_id = pathway.log_contact(conn, episode_row, contact)
+        settled = diary.settle_plan(
+            conn,
+            episode_row,
+            contact_id=contact_id,
+            contact_date=contact.date,
+            contact_kind=contact.kind,
+            plan_id=plan,
+        )
     length = f", {contact.minutes} min" if contact.minutes else ""
+    done = f" Plan {settled['id']} ({settled['date']}) done." if settled else ""
     emit(
         as_json,
         {"contact_id": contact_id},
         f"Logged {LOGGED[contact.kind]} {person_row['name']} on {contact.date}{length} "
-        f"(contact {contact_id}).",
-    )
-
-
-@visit_app.command("edit")
-def edit(
-    contact_id: Annotated[
-        int,
-        typer.Argument(metavar="CONTACT_ID", help="The contact's number (show --json lists them)."),
-    ],
-    minutes: Annotated[int | None, typer.Option("--minutes", metavar="N")] = None,
-    location: Annotated[str | None, typer.Option("--location", metavar="SLUG")] = None,
-    note: Annotated[str | None, typer.Option("--note")] = None,
-    after_closure: Annotated[
-        bool,
-        typer.Option(
-            "--after-closure", help="Mark it as keeping in touch after closure (not counted)."
-        ),
-    ] = False,
-) -> None:
-    """Correct a contact: its minutes, location, note, or mark it as after closure."""
-    from connector_cli import corrections, session
-    from connector_cli.store import write
-
-    given = {
-        "minutes": minutes,
-        "location": location,
-        "note": note,
-        "after_closure": after_closure or None,
-    }
-    changes = {k: v for k, v in given.items() if v is not None}
-    conn = session.open_db()
-    with write(conn):
-        row = corrections.edit_contact(conn, contact_id, changes)
-    typer.echo(
-        f"Updated contact {contact_id} ({row['kind']} on {row['date']}): {', '.join(sorted(changes)).replace('_', ' ')}."
+        f"(contact {contact_id}).{done}",
     )
 
 

@@ -74,11 +74,27 @@ def what_matters(
     date: DateOpt = None,
     episode: EpisodeOpt = None,
     no_input: NoInputOpt = False,
+    edit: Annotated[
+        bool,
+        typer.Option(
+            "--edit",
+            help="Correct the latest conversation instead of adding one: the answers given "
+            "replace those answers (KEY= clears one); at a terminal, each is asked with its "
+            "current words.",
+        ),
+    ] = False,
 ) -> None:
-    """Record the "what matters to you" conversation (guided when run at a terminal)."""
+    """Record the "what matters to you" conversation (guided when run at a terminal).
+
+    Each conversation is kept with its date: a later one is added, never replacing the first.
+    """
     from connector_cli import pathway, session
     from connector_cli.models import ConversationIn
     from connector_cli.store import write
+
+    if edit:
+        _correct_latest(person, answer or [], date, episode, no_input)
+        return
 
     answers = _parse_answers(answer or [])
     conn = session.open_db()
@@ -89,6 +105,62 @@ def what_matters(
     with write(conn):
         pathway.record_conversation(conn, episode_row, conversation)
     typer.echo(f"Saved what matters to {person_row['name']} ({len(answers)} answers).")
+
+
+def _correct_latest(
+    person: str, given: list[str], date: str | None, episode: int | None, no_input: bool
+) -> None:
+    """what-matters --edit: correct the latest conversation (flags, or guided at a terminal)."""
+    from connector_cli import corrections_episode, dates, pathway, session
+    from connector_cli.store import write
+
+    answers = _parse_answers(given)
+    cleared = {k.strip().lower() for k, _, text in (a.partition("=") for a in given)}
+    cleared -= set(answers)
+    day = dates.parse_past_date(date) if date else None
+    conn = session.open_db()
+    person_row, episode_row = pathway.episode_for(conn, person, episode)
+    if not given and day is None:
+        if not session.interactive(no_input):
+            from connector_cli.prompts import missing
+
+            raise missing("--answer KEY=TEXT", "corrected answers")
+        latest = corrections_episode.latest_conversation(conn, episode_row)
+        answers, cleared = _ask_corrections(latest)
+    with write(conn):
+        changed = corrections_episode.edit_what_matters(
+            conn, episode_row, answers=answers, cleared=cleared, day=day
+        )
+    typer.echo(
+        f"Corrected what matters to {person_row['name']} (latest conversation): "
+        f"{', '.join(changed)}."
+    )
+
+
+def _ask_corrections(latest: dict) -> tuple[dict[str, str], set[str]]:
+    """Each question with its current answer filled in: Enter keeps it, a cleared line removes
+    it. Saved only on a Yes (default No)."""
+    from connector_cli import codes, prompts
+
+    current = latest["answers"]
+    typer.echo(f"Correcting the conversation of {latest['date']}: Enter keeps an answer.")
+    answers: dict[str, str] = {}
+    for key, question in QUESTIONS.items():
+        if key == "barriers":
+            ticked = current.get(key, "").split(";")
+            picked = prompts.checkbox(
+                question + " (space to tick)",
+                [(c.slug, c.label) for c in codes.BARRIERS],
+                checked=ticked,
+            )
+            text = ";".join(picked) or None
+        else:
+            text = prompts.text(question, default=current.get(key, ""))
+        if text:
+            answers[key] = text
+    if not prompts.confirm("Save these corrections? (default No)", default=False):
+        raise KeyboardInterrupt
+    return answers, set(current) - set(answers)
 
 
 def register(app: typer.Typer) -> None:

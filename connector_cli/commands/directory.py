@@ -330,7 +330,9 @@ def export(
         directory.write_csv(rows, handle)
     with write(conn):
         record(conn, "directory-export", entries=len(rows))
-    typer.echo(f"Wrote {len(rows)} entr{'y' if len(rows) == 1 else 'ies'} to {out}.")
+    typer.echo(
+        f"Wrote {len(rows)} entr{'y' if len(rows) == 1 else 'ies'} to {files.shown_path(target)}."
+    )
 
 
 # --- Gaps --------------------------------------------------------------------------------------

@@ -84,33 +84,10 @@ def new_referral(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a new referral (a returning person gets a new episode linked to the last)."""
+    values = referral_values(dict(locals()))  # first: locals() is exactly the options given
     from connector_cli import pathway, session
-    from connector_cli.models import ReferralIn
     from connector_cli.store import write
 
-    values = {
-        "name": name,
-        "referral_date": referral_date,
-        "source": source,
-        "referrer": referrer,
-        "reason": reason,
-        "triggers": tuple(trigger or ()),
-        "no_triggers": no_triggers,
-        "primary_trigger": primary_trigger,
-        "dob": dob,
-        "gender": gender,
-        "ethnicity": ethnicity,
-        "living": living,
-        "area": area,
-        "phone": phone,
-        "email": email,
-        "consent_to_share": consent_to_share,
-        "risks": risks,
-        "no_known_risks": no_known_risks,
-        "status": status,
-        "status_reason": decline_reason,
-    }
-    values.update(parse_age(age))
     can_ask = session.interactive(no_input)
     if not name:
         # The guided form: only when the one needed value is missing (a flag always wins).
@@ -121,9 +98,7 @@ def new_referral(
         from connector_cli.commands import referral_prompts
 
         values = referral_prompts.ask_missing(values)
-    values["referral_date"] = values["referral_date"] or day_or_today(None)
-    values["status"] = values["status"] or "pending"
-    referral = ReferralIn(**values)
+    referral = referral_in(values)
     conn = session.open_db()
     namesakes = [] if existing else pathway.namesakes(conn, referral)
     if namesakes and can_ask:
@@ -151,6 +126,50 @@ def new_referral(
             f"record returning people with --existing N (ask for help with a duplicate).",
             err=True,
         )
+
+
+# Options of new-referral that are not details of the referral (import leaves them out too).
+NOT_REFERRAL_DETAILS = ("existing", "no_input", "as_json")
+
+
+def referral_values(options: dict) -> dict:
+    """new-referral's options (by parameter name) as ReferralIn's fields, before any question
+    is asked. `connector import referrals` passes each row through here too, so a row is
+    checked exactly as the command checks its flags."""
+    values = {
+        "name": options["name"],
+        "referral_date": options["referral_date"],
+        "source": options["source"],
+        "referrer": options["referrer"],
+        "reason": options["reason"],
+        "triggers": tuple(options["trigger"] or ()),
+        "no_triggers": options["no_triggers"],
+        "primary_trigger": options["primary_trigger"],
+        "dob": options["dob"],
+        "gender": options["gender"],
+        "ethnicity": options["ethnicity"],
+        "living": options["living"],
+        "area": options["area"],
+        "phone": options["phone"],
+        "email": options["email"],
+        "consent_to_share": options["consent_to_share"],
+        "risks": options["risks"],
+        "no_known_risks": options["no_known_risks"],
+        "status": options["status"],
+        "status_reason": options["decline_reason"],
+    }
+    values.update(parse_age(options["age"]))
+    return values
+
+
+def referral_in(values: dict):
+    """The validated referral (ReferralIn), today and pending unless given."""
+    from connector_cli.models import ReferralIn
+
+    values = dict(values)
+    values["referral_date"] = values["referral_date"] or day_or_today(None)
+    values["status"] = values["status"] or "pending"
+    return ReferralIn(**values)
 
 
 def parse_age(age: str | None) -> dict:
@@ -259,12 +278,27 @@ def edit(
     closure_detail: Annotated[
         str | None, typer.Option("--closure-detail", help="Explain a closure.")
     ] = None,
+    referral_date: Annotated[
+        str | None,
+        typer.Option("--referral-date", metavar="DATE", help="Correct the date referred."),
+    ] = None,
+    decision_date: Annotated[
+        str | None,
+        typer.Option(
+            "--decision-date",
+            metavar="DATE",
+            help="Correct the date it was accepted, declined or failed.",
+        ),
+    ] = None,
     episode: EpisodeOpt = None,
 ) -> None:
-    """Correct or complete a referral's details (source, triggers, closure detail...)."""
-    from connector_cli import corrections, pathway, session
+    """Correct or complete a referral's details (dates, source, triggers, closure detail...)."""
+    from connector_cli import corrections, corrections_episode, dates, pathway, session
     from connector_cli.models import EpisodeEdit
     from connector_cli.store import write
+
+    referred = dates.parse_past_date(referral_date, what="referral date") if referral_date else None
+    decided = dates.parse_past_date(decision_date, what="decision date") if decision_date else None
 
     given = {
         "source": source,
@@ -279,9 +313,15 @@ def edit(
     conn = session.open_db()
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
-        changed = corrections.edit_episode(conn, episode_row, edit_in)
+        changed = []
+        if referred or decided:
+            changed += corrections_episode.edit_referral_dates(
+                conn, episode_row, referral_date=referred, decision_date=decided
+            )
+        if edit_in.model_fields_set or not (referred or decided):
+            changed += corrections.edit_episode(conn, episode_row, edit_in)
     typer.echo(
-        f"Updated {person_row['name']}'s referral (episode {episode_row['id']}): {', '.join(changed).replace('_', ' ')}."
+        f"Updated {person_row['name']}'s referral (episode {episode_row['id']}): {', '.join(changed).replace('_', ' ') or 'nothing changed'}."
     )
 
 

@@ -69,6 +69,15 @@ def report(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the figures as one JSON object.")
     ] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", metavar="FILE", help="Also write the figures as a printable A4 page."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --html file if it exists.")
+    ] = False,
 ) -> None:
     """Show the commissioner figures for a period: referrals, support, outcomes."""
     from connector_cli import render_reports
@@ -85,6 +94,11 @@ def report(
         typer.echo(render_reports.report_json(published))
     else:
         render_reports.print_report(published, today=today())
+    if html is not None:
+        from connector_cli.report_page import write_report_page
+
+        path = write_report_page(open_db(), published, html, force=force)
+        typer.echo(f"Wrote the printable report to {path}.", err=as_json)
 
 
 def export(
@@ -110,6 +124,9 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the files in an existing folder.")
     ] = False,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Also write figures.xlsx: every file as a workbook.")
+    ] = False,
 ) -> None:
     """Write the commissioner files (summary.csv, breakdowns, manifest.json) to a folder."""
     from connector_cli import render_reports
@@ -129,6 +146,7 @@ def export(
         records=records,
         excel=excel,
         force=force,
+        xlsx=xlsx,
     )
     render_reports.print_export(result, period=period, today=today())
     if records:

@@ -130,7 +130,8 @@ def outcome(
     result: Annotated[
         str | None,
         typer.Argument(
-            metavar="OUTCOME", help="attended, still-attending, did-not-attend or not-known."
+            metavar="OUTCOME",
+            help="attended, still-attending, did-not-attend, stopped-attending or not-known.",
         ),
     ] = None,
     date: DateOpt = None,

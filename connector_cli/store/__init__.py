@@ -88,9 +88,9 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
 
 
 def _printable(path: Path) -> str:
-    from connector_cli.files import _shown
+    from connector_cli.files import shown_path
 
-    return _shown(path)
+    return shown_path(path)
 
 
 def _refuse_after_interrupted_restore(path: Path) -> None:

@@ -64,7 +64,9 @@ def open_episodes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
                      ORDER BY r.date DESC, r.id DESC LIMIT 1) = 'achieved') AS goals_achieved,
             (SELECT count(*) FROM goals g WHERE g.episode_id = e.id AND g.dropped_date IS NULL
                 AND NOT EXISTS (SELECT 1 FROM goal_reviews r WHERE r.goal_id = g.id))
-                AS goals_unreviewed
+                AS goals_unreviewed,
+            (SELECT min(pl.date) FROM plans pl WHERE pl.episode_id = e.id
+                AND pl.contact_id IS NULL) AS next_plan
         FROM episodes e JOIN people p ON p.id = e.person_id
         WHERE {OPEN}
         ORDER BY e.id"""
@@ -275,6 +277,25 @@ def baseline_ucla_missing(conn: sqlite3.Connection, today: str) -> list[sqlite3.
                 WHERE e.status = 'accepted' AND {_no_measure(f"'{UCLA}'", "baseline")}
             ) WHERE first_contact < :today ORDER BY episode_id""",
         {"today": today},
+    ).fetchall()
+
+
+def baseline_ucla_skipped(conn: sqlite3.Connection, reasons: tuple[str, ...]) -> list[sqlite3.Row]:
+    """Accepted episodes whose baseline UCLA was recorded only as not collected, for one of
+    `reasons`, with the skip's measure id, date and reason."""
+    marks = ", ".join("?" for _ in reasons)
+    return conn.execute(
+        f"""SELECT {PERSON_COLUMNS}, e.closure_date, m.id AS measure_id, m.date,
+                   m.skipped_reason
+            FROM measures m JOIN episodes e ON e.id = m.episode_id
+            JOIN people p ON p.id = e.person_id
+            WHERE m.instrument = '{UCLA}' AND m.stage = 'baseline'
+              AND m.skipped_reason IN ({marks}) AND e.status = 'accepted'
+              AND NOT EXISTS (SELECT 1 FROM measures s WHERE s.episode_id = e.id
+                              AND s.instrument = '{UCLA}' AND s.stage = 'baseline'
+                              AND s.skipped_reason IS NULL)
+            ORDER BY e.id, m.id""",
+        reasons,
     ).fetchall()
 
 

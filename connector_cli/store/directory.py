@@ -7,7 +7,7 @@ from datetime import date
 
 from connector_cli.store import insert, now, update
 
-OUTCOMES = ("attended", "still-attending", "did-not-attend", "not-known")
+OUTCOMES = ("attended", "still-attending", "did-not-attend", "stopped-attending", "not-known")
 NOT_RECORDED = "not-recorded"
 
 

@@ -146,7 +146,17 @@ def signposts(conn: sqlite3.Connection, episode_id: int) -> list[sqlite3.Row]:
 def set_signpost_outcome(
     conn: sqlite3.Connection, signpost_id: int, outcome: str, day: str
 ) -> None:
+    """Keep every outcome with its date; the signpost's own outcome (the one figures use) is
+    the latest, by date and then by when it was recorded."""
+    insert(
+        conn,
+        "signpost_outcomes",
+        {"signpost_id": signpost_id, "date": day, "outcome": outcome, "created_at": now()},
+    )
     conn.execute(
-        "UPDATE signposts SET outcome = ?, outcome_date = ? WHERE id = ?",
-        [outcome, day, signpost_id],
+        """UPDATE signposts SET (outcome, outcome_date) = (
+               SELECT outcome, date FROM signpost_outcomes WHERE signpost_id = :s
+               ORDER BY date DESC, id DESC LIMIT 1)
+           WHERE id = :s""",
+        {"s": signpost_id},
     )

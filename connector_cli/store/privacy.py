@@ -17,6 +17,8 @@ EPISODE_RECORDS: dict[str, str] = {
     "contacts": "SELECT * FROM contacts WHERE episode_id = ? ORDER BY date, id",
     "signposts": "SELECT * FROM signposts WHERE episode_id = ? ORDER BY date, id",
     "measures": "SELECT * FROM measures WHERE episode_id = ? ORDER BY date, id",
+    "notes": "SELECT * FROM notes WHERE episode_id = ? ORDER BY date, id",
+    "plans": "SELECT * FROM plans WHERE episode_id = ? ORDER BY date, id",
 }
 
 # How many records of each kind hang off a set of episodes `e` (a CTE the caller supplies).
@@ -31,9 +33,13 @@ _EPISODE_COUNTS = """
      (SELECT id FROM goals WHERE episode_id IN e)) AS goal_reviews,
   (SELECT count(*) FROM contacts WHERE episode_id IN e) AS contacts,
   (SELECT count(*) FROM signposts WHERE episode_id IN e) AS signposts,
+  (SELECT count(*) FROM signpost_outcomes WHERE signpost_id IN
+     (SELECT id FROM signposts WHERE episode_id IN e)) AS signpost_outcomes,
   (SELECT count(*) FROM measures WHERE episode_id IN e) AS measures,
   (SELECT count(*) FROM measure_answers WHERE measure_id IN
-     (SELECT id FROM measures WHERE episode_id IN e)) AS measure_answers
+     (SELECT id FROM measures WHERE episode_id IN e)) AS measure_answers,
+  (SELECT count(*) FROM notes WHERE episode_id IN e) AS notes,
+  (SELECT count(*) FROM plans WHERE episode_id IN e) AS plans
 """
 
 
@@ -185,6 +191,14 @@ def goal_reviews(conn: sqlite3.Connection, goal_id: int) -> list[dict]:
     return [dict(row) for row in rows]
 
 
+def signpost_outcomes(conn: sqlite3.Connection, signpost_id: int) -> list[dict]:
+    rows = conn.execute(
+        "SELECT date, outcome FROM signpost_outcomes WHERE signpost_id = ? ORDER BY date, id",
+        [signpost_id],
+    )
+    return [dict(row) for row in rows]
+
+
 def measure_answers(conn: sqlite3.Connection, measure_id: int) -> list[dict]:
     rows = conn.execute(
         "SELECT item, value, answer FROM measure_answers WHERE measure_id = ? ORDER BY item",
@@ -245,7 +259,10 @@ def scrub_free_space(conn: sqlite3.Connection) -> str | None:
     Returns None when done, "busy" when another window kept it from finishing, else the error
     (e.g. a full disk). The erasure itself is already committed either way.
     """
+    from connector_cli.store.search import optimize_index
+
     try:
+        optimize_index(conn)  # the search index drops the deleted words, not just marks them
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("VACUUM")
         return None if checkpoint(conn) else "busy"
@@ -263,6 +280,8 @@ def text_mentions(conn: sqlite3.Connection, text: str) -> dict[str, int]:
     if len(text.strip()) < 4:
         return found
     for table in table_names(conn):
+        if table.startswith("search_index"):
+            continue  # the search index only repeats the text of the tables searched here
         for column in conn.execute(f'PRAGMA table_info("{table}")').fetchall():
             name = column[1]
             query = f'SELECT count(*) FROM "{table}" WHERE instr(lower("{name}"), lower(?)) > 0'

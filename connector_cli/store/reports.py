@@ -46,15 +46,6 @@ def _one(conn: sqlite3.Connection, sql: str, params: dict) -> dict:
     return {key: (row[key] if row[key] is not None else 0) for key in row.keys()}
 
 
-def _median(conn: sqlite3.Connection, values_sql: str, params: dict) -> float | None:
-    """Median of the `x` column of `values_sql` (None when it has no rows)."""
-    sql = f"""
-        WITH v AS ({values_sql}),
-        o AS (SELECT x, row_number() OVER (ORDER BY x) AS rn, count(*) OVER () AS n FROM v)
-        SELECT avg(x) FROM o WHERE rn IN ((n + 1) / 2, (n + 2) / 2)"""
-    return conn.execute(sql, params).fetchone()[0]
-
-
 # --- Referrals and status ----------------------------------------------------------------------
 
 
@@ -114,12 +105,14 @@ def people_supported(conn: sqlite3.Connection, params: dict) -> int:
 
 # --- Closed in period --------------------------------------------------------------------------
 
-# One row per episode closed in the period with its whole-episode support figures.
+# One row per episode closed in the period with its whole-episode support figures (days: first
+# to last support contact, NULL without one).
 _CLOSED_SUPPORT = f"""
     SELECT e.id, e.closure_reason, count(c.id) AS contacts,
            coalesce(sum(c.minutes), 0) AS minutes,
-           (julianday(max(c.date)) - julianday(min(c.date))) / 7.0 AS weeks,
-           coalesce(max(c.delivered_by = 'volunteer'), 0) AS volunteer
+           CAST(julianday(max(c.date)) - julianday(min(c.date)) AS INTEGER) AS days,
+           coalesce(max(c.delivered_by = 'volunteer'), 0) AS volunteer,
+           coalesce(sum(c.kind = 'face-to-face'), 0) AS face_to_face
     FROM episodes e LEFT JOIN contacts c ON c.episode_id = e.id AND {SUPPORT}
     WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e
     GROUP BY e.id"""
@@ -137,6 +130,12 @@ def closure_counts(conn: sqlite3.Connection, params: dict) -> dict:
     )
 
 
+def closed_support(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """Per episode closed in the period: support contacts, minutes, days from first to last
+    support contact (None without one), face-to-face contacts, volunteer (0/1)."""
+    return conn.execute(_CLOSED_SUPPORT, params).fetchall()
+
+
 def closure_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
     rows = conn.execute(
         "SELECT closure_reason, count(*) FROM episodes WHERE status = 'accepted' "
@@ -144,14 +143,6 @@ def closure_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | 
         params,
     )
     return {row[0]: row[1] for row in rows}
-
-
-def closed_median(conn: sqlite3.Connection, params: dict, column: str) -> float | None:
-    """Median of `contacts`, `minutes` or `weeks` over episodes closed in the period
-    (weeks only over episodes with at least one support contact)."""
-    assert column in ("contacts", "minutes", "weeks")
-    values = f"SELECT {column} AS x FROM ({_CLOSED_SUPPORT}) WHERE {column} IS NOT NULL"
-    return _median(conn, values, params)
 
 
 # --- Signposts and goals -----------------------------------------------------------------------
@@ -193,14 +184,23 @@ def goal_counts(conn: sqlite3.Connection, params: dict) -> dict:
 # --- Measures ----------------------------------------------------------------------------------
 
 
-def _stage_value(instrument: str, stage: str, first: bool, cohort: str, item: str | None) -> str:
+def _stage_value(
+    instrument: str,
+    stage: str,
+    first: bool,
+    cohort: str,
+    item: str | None,
+    column: str = "value",
+) -> str:
     """Per episode of `cohort`: the score of its earliest (first=True) or latest administration
     of `instrument` at `stage`; ties broken by id. Skipped administrations (not collected) and
     administrations without a score are not scores and are passed over. For ONS4, `item` picks
-    that item's value from the administration's answers."""
+    that item's value from the administration's answers (`column="answer"`: its text answer,
+    e.g. the direct loneliness question asked with the UCLA)."""
     order = "m.date, m.id" if first else "m.date DESC, m.id DESC"
     value = (
-        f"(SELECT a.value FROM measure_answers a WHERE a.measure_id = m.id AND a.item = '{item}')"
+        f"(SELECT a.{column} FROM measure_answers a WHERE a.measure_id = m.id "
+        f"AND a.item = '{item}')"
         if item
         else "m.score"
     )
@@ -215,48 +215,55 @@ def _stage_value(instrument: str, stage: str, first: bool, cohort: str, item: st
         WHERE rn = 1"""
 
 
-def _pairs(instrument: str, item: str | None = None) -> str:
+def _pairs(instrument: str, item: str | None = None, column: str = "value") -> str:
     """CTE text: `pairs(id, base, fin)` over episodes closed in the period."""
     return f"""
-        base AS ({_stage_value(instrument, "baseline", True, CLOSED, item)}),
-        fin AS ({_stage_value(instrument, "end", False, CLOSED, item)}),
+        base AS ({_stage_value(instrument, "baseline", True, CLOSED, item, column)}),
+        fin AS ({_stage_value(instrument, "end", False, CLOSED, item, column)}),
         pairs AS (SELECT closed.id, base.x AS base, fin.x AS fin FROM ({CLOSED}) AS closed
                   LEFT JOIN base ON base.episode_id = closed.id
                   LEFT JOIN fin ON fin.episode_id = closed.id)"""
 
 
-def paired_change(
+def coverage_counts(conn: sqlite3.Connection, params: dict, left_out: tuple[str, ...]) -> dict:
+    """Episodes closed in the period, less those closed for a reason in `left_out`
+    (`eligible`), and of those how many have both a baseline and an end UCLA score (`paired`).
+    Probes measures(episode_id, instrument, stage) per episode: `check` runs it over every
+    closed episode."""
+    scored = """EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
+                 AND m.instrument = '{0}' AND m.stage = '{1}'
+                 AND m.skipped_reason IS NULL AND m.score IS NOT NULL)"""
+    marks = ", ".join(f":r{i}" for i in range(len(left_out)))
+    return _one(
+        conn,
+        f"""SELECT count(*) AS eligible,
+                   sum({scored.format(UCLA, "baseline")} AND {scored.format(UCLA, "end")})
+                       AS paired
+            FROM episodes e WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e
+              AND coalesce(e.closure_reason, '') NOT IN ({marks})""",
+        params | {f"r{i}": reason for i, reason in enumerate(left_out)},
+    )
+
+
+def closed_pairs(
     conn: sqlite3.Connection,
     params: dict,
     instrument: str,
-    *,
     item: str | None = None,
-    improved_when: str = "fin > base",
-    extra: str = "",
-) -> dict:
-    """Paired baseline/end figures over episodes closed in the period, in one pass over the
-    `pairs(id, base, fin)` rows. A comparison with a missing value is NULL, which sum() skips,
-    so `improved_when` and `extra` (columns over base and fin) only count paired episodes as
-    long as they compare both."""
-    sql = f"""
-        WITH {_pairs(instrument, item)}
-        SELECT count(base) AS baseline_n, count(fin - base) AS paired_n,
-               sum({improved_when}) AS improved,
-               avg(CASE WHEN fin IS NOT NULL THEN base END) AS mean_base,
-               avg(CASE WHEN base IS NOT NULL THEN fin END) AS mean_fin,
-               avg(fin - base) AS mean_change,
-               sum((fin - base) * (fin - base)) AS sum_d2 {extra}
-        FROM pairs"""
-    result = dict(conn.execute(sql, params).fetchone())
-    for key, value in result.items():
-        if value is None and key not in ("mean_base", "mean_fin", "mean_change", "sum_d2"):
-            result[key] = 0
-    return result
+    column: str = "value",
+) -> list[sqlite3.Row]:
+    """`(id, base, fin)` for every episode closed in the period (None where missing); with
+    `column="answer"` the item's text answer instead of its value."""
+    assert column in ("value", "answer")
+    sql = f"WITH {_pairs(instrument, item, column)} SELECT * FROM pairs ORDER BY id"
+    return conn.execute(sql, params).fetchall()
 
 
-def followup_counts(conn: sqlite3.Connection, params: dict) -> dict:
+def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """`(episode_id, fu, base, fin)`: per episode with a follow-up UCLA dated in the period, its
+    latest follow-up score in the period and its baseline and end scores (None if missing)."""
     followed = (
-        "SELECT episode_id FROM measures WHERE instrument = 'ucla3' AND stage = 'follow-up' "
+        f"SELECT episode_id FROM measures WHERE instrument = '{UCLA}' AND stage = 'follow-up' "
         "AND skipped_reason IS NULL AND date BETWEEN :s AND :e"
     )
     latest_in_period = f"""
@@ -266,17 +273,15 @@ def followup_counts(conn: sqlite3.Connection, params: dict) -> dict:
             FROM measures WHERE instrument = '{UCLA}' AND stage = 'follow-up'
               AND skipped_reason IS NULL AND score IS NOT NULL AND date BETWEEN :s AND :e)
         WHERE rn = 1"""
-    return _one(
-        conn,
+    return conn.execute(
         f"""WITH fu AS ({latest_in_period}),
             base AS ({_stage_value(UCLA, "baseline", True, followed, None)}),
             fin AS ({_stage_value(UCLA, "end", False, followed, None)})
-            SELECT count(*) AS n, sum(fu.x <= fin.x) AS sustained,
-                   sum(fu.x < base.x) AS better_than_baseline
+            SELECT fu.episode_id, fu.x AS fu, base.x AS base, fin.x AS fin
             FROM fu LEFT JOIN base ON base.episode_id = fu.episode_id
                     LEFT JOIN fin ON fin.episode_id = fu.episode_id""",
         params,
-    )
+    ).fetchall()
 
 
 # --- Trigger groups ----------------------------------------------------------------------------
@@ -472,3 +477,130 @@ def pseudonym_key(conn: sqlite3.Connection) -> bytes:
     return bytes(
         conn.execute("SELECT value FROM secrets WHERE name = ?", [PSEUDONYM_KEY]).fetchone()[0]
     )
+
+
+# --- Outcomes (outcomes.csv) -------------------------------------------------------------------
+
+
+def closed_characteristics(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """Per episode closed in the period: closure reason, age at referral (None if unknown),
+    gender, living arrangement, trigger groups (';'-joined) and whether triggers were asked."""
+    return conn.execute(
+        f"""SELECT e.id, e.closure_reason, {AGE_AT_REFERRAL} AS age, p.gender, p.living,
+                   (SELECT group_concat(t.trigger, ';') FROM episode_triggers t
+                    WHERE t.episode_id = e.id) AS triggers,
+                   (e.triggers_answered = 1 OR e.no_triggers = 1) AS triggers_answered
+            FROM episodes e JOIN people p ON p.id = e.person_id
+            WHERE e.id IN ({CLOSED}) ORDER BY e.id""",
+        params,
+    ).fetchall()
+
+
+def closed_goal_progress(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """`(domain, progress)` per goal (not dropped) of episodes closed in the period; progress is
+    the latest review's, None when never reviewed."""
+    return conn.execute(
+        f"""SELECT g.domain, {_LATEST_PROGRESS} AS progress FROM goals g
+            WHERE g.dropped_date IS NULL AND g.episode_id IN ({CLOSED})""",
+        params,
+    ).fetchall()
+
+
+def closed_signpost_outcomes(conn: sqlite3.Connection, params: dict) -> list[str | None]:
+    """The recorded outcome (None if none) of each signpost of episodes closed in the period."""
+    return [
+        row[0]
+        for row in conn.execute(
+            f"SELECT outcome FROM signposts WHERE episode_id IN ({CLOSED})", params
+        )
+    ]
+
+
+# --- What else is recorded ---------------------------------------------------------------------
+
+
+def recorded_counts(conn: sqlite3.Connection, params: dict) -> dict:
+    """Journeys, people referred again, and closed episodes by how support was given."""
+    row = _one(
+        conn,
+        f"""SELECT
+              (SELECT count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e AND {SUPPORT}
+               AND c.journey = 1) AS journeys,
+              (SELECT count(DISTINCT e.person_id) FROM episodes e
+               WHERE e.referral_date BETWEEN :s AND :e AND EXISTS (
+                   SELECT 1 FROM episodes o WHERE o.person_id = e.person_id AND o.id <> e.id
+                   AND (o.referral_date < e.referral_date
+                        OR (o.referral_date = e.referral_date AND o.id < e.id)))
+              ) AS referred_again""",
+        params,
+    )
+    modes = _one(
+        conn,
+        f"""WITH per AS ({_CLOSED_SUPPORT})
+            SELECT sum(contacts > 0 AND face_to_face = contacts) AS face_to_face_only,
+                   sum(contacts > 0 AND face_to_face = 0) AS remote_only,
+                   sum(face_to_face > 0 AND face_to_face < contacts) AS both_ways
+            FROM per""",
+        params,
+    )
+    return row | modes
+
+
+def location_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
+    """Face-to-face support contacts in the period by location (None: not recorded)."""
+    rows = conn.execute(
+        f"""SELECT c.location, count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e
+            AND {SUPPORT} AND c.kind = 'face-to-face' GROUP BY c.location""",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def goal_domain_counts(conn: sqlite3.Connection, params: dict) -> dict[str, int]:
+    rows = conn.execute(
+        "SELECT domain, count(*) FROM goals WHERE set_date BETWEEN :s AND :e GROUP BY domain",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def signpost_outcome_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
+    """Signposts dated in the period by their recorded outcome (None: none recorded yet)."""
+    rows = conn.execute(
+        "SELECT outcome, count(*) FROM signposts WHERE date BETWEEN :s AND :e GROUP BY outcome",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def choice_sub_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
+    """Closed in the period because the person chose to end support, by sub-reason."""
+    rows = conn.execute(
+        f"""SELECT closure_sub_reason, count(*) FROM episodes WHERE id IN ({CLOSED})
+            AND closure_reason = 'choice' GROUP BY closure_sub_reason""",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def followup_wellbeing_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
+    """`(episode_id, fu, base)`: per episode with a follow-up SWEMWBS dated in the period, its
+    latest such metric score and its baseline score (None if none)."""
+    followed = (
+        f"SELECT episode_id FROM measures WHERE instrument = '{SWEMWBS}' AND stage = 'follow-up' "
+        "AND skipped_reason IS NULL AND date BETWEEN :s AND :e"
+    )
+    return conn.execute(
+        f"""WITH fu AS (
+                SELECT episode_id, x FROM (
+                    SELECT episode_id, score AS x, row_number() OVER (
+                        PARTITION BY episode_id ORDER BY date DESC, id DESC) AS rn
+                    FROM measures WHERE instrument = '{SWEMWBS}' AND stage = 'follow-up'
+                      AND skipped_reason IS NULL AND score IS NOT NULL
+                      AND date BETWEEN :s AND :e)
+                WHERE rn = 1),
+            base AS ({_stage_value(SWEMWBS, "baseline", True, followed, None)})
+            SELECT fu.episode_id, fu.x AS fu, base.x AS base
+            FROM fu LEFT JOIN base ON base.episode_id = fu.episode_id""",
+        params,
+    ).fetchall()
