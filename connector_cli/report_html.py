@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
+from connector_cli.labels import signpost_category_label
+
 HIDDEN = "*"
 
 HEADLINE = (
@@ -43,14 +45,15 @@ p { margin: 1mm 0 2mm 0; }
 .meta { color: #444; margin-bottom: 3mm; }
 .note { background: #fff6dc; border-left: 3px solid #c99a00; padding: 1.5mm 3mm; }
 .warn { background: #fdecea; border-left: 3px solid #b3261e; padding: 1.5mm 3mm; }
-section { break-inside: avoid; page-break-inside: avoid; }
+h2 { break-after: avoid; page-break-after: avoid; }
+svg, .cards, tr, .warn, .note { break-inside: avoid; page-break-inside: avoid; }
 .cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 2mm; }
 .card { border: 1px solid #c8d3de; border-radius: 2mm; padding: 2mm 3mm; }
 .card .n { font-size: 15pt; font-weight: bold; }
 .card .t { color: #444; font-size: 8.5pt; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; }
 th, td { text-align: left; padding: 0.8mm 2mm; border-bottom: 1px solid #dde3ea; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 svg text { font-family: inherit; font-size: 11px; fill: #1a1a1a; }
 .figs { columns: 2; column-gap: 6mm; font-size: 8.5pt; }
 .figs div { display: flex; justify-content: space-between; border-bottom: 1px dotted #ccd; break-inside: avoid; }
@@ -77,7 +80,7 @@ def _number(value) -> float | None:
 
 def bar_chart(rows: list[tuple[str, object]], *, width: int = 640) -> str:
     """Horizontal bars; a hidden value gets no bar and the label `*` (never a guessed length)."""
-    height_each, label_width = 19, 230
+    height_each, label_width = 17, 230
     known = [v for _, v in rows if _number(v) is not None]
     top = max(known, key=float, default=0) or 1
     height = height_each * len(rows) + 4
@@ -111,11 +114,11 @@ def interval_chart(rows: list[dict], *, width: int = 640) -> str:
     high = max(max(_number(r["ci_high"]) for r in drawn), 0.0)
     if high == low:
         high = low + 1
-    label_width, right = 230, 20
-    span = width - label_width - right
+    label_width, right, gap = 290, 20, 12
+    span = width - label_width - right - gap
 
     def x(v: float) -> float:
-        return round(label_width + span * (v - low) / (high - low), 1)
+        return round(label_width + gap + span * (v - low) / (high - low), 1)
 
     row_h = 20
     height = row_h * len(drawn) + 22
@@ -124,10 +127,12 @@ def interval_chart(rows: list[dict], *, width: int = 640) -> str:
         f'<svg width="{width}" height="{height}" role="img" xmlns="http://www.w3.org/2000/svg">',
         f'<line x1="{zero}" y1="0" x2="{zero}" y2="{height - 16}" stroke="#999" '
         f'stroke-dasharray="3,2"/>',
-        f'<text x="{zero - 3}" y="{height - 4}">0</text>',
-        f'<text x="{label_width}" y="{height - 4}">{low:g}</text>',
-        f'<text x="{width - right - 14}" y="{height - 4}">{high:g}</text>',
     ]
+    for value in sorted({low, 0.0, high}):  # axis ticks, leaving out any that would overlap
+        if value == 0.0 or abs(x(value) - zero) > 30:
+            parts.append(
+                f'<text x="{x(value)}" y="{height - 4}" text-anchor="middle">{value:g}</text>'
+            )
     for index, row in enumerate(drawn):
         y = index * row_h + 10
         lo, mid, hi = (_number(row[k]) for k in ("ci_low", "value", "ci_high"))
@@ -228,6 +233,23 @@ def _outcome_rows(report: dict) -> list[dict]:
     return [r for r in outcomes or [] if isinstance(r, dict) and "measure" in r]
 
 
+def _decimal(value, measure: str) -> object:
+    """A value as the CSV files write it: percentages with 1 decimal, means with 2."""
+    number = _number(value)
+    if number is None or isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return f"{number:.1f}" if measure.endswith("_pct") else f"{number:.2f}"
+
+
+def _interval(row: dict) -> str:
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if low in (None, "") or high in (None, ""):
+        return ""
+    if HIDDEN in (low, high):
+        return HIDDEN
+    return f"{_decimal(low, row['measure'])} to {_decimal(high, row['measure'])}"
+
+
 def _coverage_line(metrics: dict, rows: list[dict]) -> str:
     paired = next(
         (r for r in rows if r["measure"] == "ucla_paired_pct" and r.get("group") == "all"), None
@@ -252,7 +274,10 @@ def _outcomes(report: dict, labels: dict[str, str]) -> str:
     if not rows:
         why = report.get("left_out") or "no outcome figures are published for this period"
         return f"<section><h2>Outcomes</h2><p>{_text(why)}</p></section>"
-    warnings = "".join(f'<p class="warn">{escape(str(w))}</p>' for w in report.get("warnings", []))
+    warnings = "".join(
+        f'<p class="warn">Warning: {escape(str(w))}</p>'
+        for w in report.get("outcome_warnings") or []
+    )
     by_trigger = [
         {**r, "title": group_title(r["group"], labels)}
         for r in rows
@@ -267,10 +292,10 @@ def _outcomes(report: dict, labels: dict[str, str]) -> str:
     ]
     table_rows = [
         [
-            f"{r['measure']} ({group_title(r['group'], labels)})",
+            r.get("description") or r["measure"],
             r.get("n"),
-            r.get("value"),
-            "" if r.get("ci_low") in (None, "") else f"{r['ci_low']} to {r['ci_high']}",
+            _decimal(r.get("value"), r["measure"]),
+            _interval(r),
         ]
         for r in rows
         if r["group"] == "all"
@@ -287,7 +312,7 @@ def _outcomes(report: dict, labels: dict[str, str]) -> str:
             "<section><h2>Loneliness change by trigger group</h2>"
             + interval_chart(by_trigger)
             + "</section>"
-            if len(by_trigger) > 1 and interval_chart(by_trigger)
+            if len([r for r in by_trigger if _number(r.get("ci_low")) is not None]) > 1
             else ""
         )
         + "<section><h2>Every outcome figure (everyone)</h2>"
@@ -306,7 +331,7 @@ def _gaps(report: dict, labels: dict[str, str]) -> str:
             ["Category", "Area", "Why nothing fitted", "Count"],
             [
                 [
-                    r.get("label") or r.get("category"),
+                    r.get("label") or signpost_category_label(str(r.get("category"))),
                     r.get("area"),
                     labels.get(f"gap-reason:{r.get('reason')}", r.get("reason")),
                     r.get("count"),
@@ -339,13 +364,10 @@ def _all_figures(metrics: dict, descriptions: dict[str, str]) -> str:
     be checked against `report --json` figure by figure."""
     items = "".join(
         f'<div data-metric="{escape(name)}"><span>{escape(descriptions.get(name, name))}</span>'
-        f'<span class="v">{_text(value)}</span></div>'
+        f'<span class="v">{_text(_decimal(value, name))}</span></div>'
         for name, value in metrics.items()
     )
-    return (
-        '<section class="pagebreak"><h2>Every summary figure</h2>'
-        f'<div class="figs">{items}</div></section>'
-    )
+    return f'<section><h2>Every summary figure</h2><div class="figs">{items}</div></section>'
 
 
 def render_html(

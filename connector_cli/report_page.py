@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-
-from connector_cli.errors import UserError
 
 
 def page_labels() -> dict[str, str]:
@@ -20,25 +17,6 @@ def page_labels() -> dict[str, str]:
     }
 
 
-def write_new_file(path: Path, text: str, *, force: bool) -> Path:
-    """Write text to a new file (0600 by the umask); an existing file only with force, and
-    never through a symlink."""
-    if path.is_symlink():
-        raise UserError(f"{path} is a symbolic link; give the real file name.")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; give a file name such as report.html.")
-    if path.exists() and not force:
-        raise UserError(f"{path} already exists; add --force to replace it.")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as error:
-        raise UserError(f"Cannot write {path}: {error.strerror}.") from None
-    return path
-
-
 def write_report_page(conn, published, path: Path, *, force: bool) -> Path:
     from connector_cli.export import scheme_title
     from connector_cli.render_reports import report_json
@@ -50,4 +28,9 @@ def write_report_page(conn, published, path: Path, *, force: bool) -> Path:
     page = render_html(
         report, labels=page_labels(), scheme=scheme_title(conn), descriptions=descriptions
     )
-    return write_new_file(path, page, force=force)
+    from connector_cli.files import safe_target, write_text
+    from connector_cli.session import db_path
+
+    target = safe_target(path, force=force, db_path=db_path(), flag="--html")
+    write_text(target, page, force=force)
+    return target
