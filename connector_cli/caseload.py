@@ -4,12 +4,9 @@ Plain functions returning dataclasses (no pydantic: `caseload` runs every mornin
 in a blink); no printing, no prompting. All SQL is in store/caseload.py and is set-based, so
 these stay fast on a database of 20,000 people.
 
-What is due when follows measures_due.due_measures exactly; `stage_windows` below is the same
-rule computed from values already fetched for every episode at once (due_measures asks the
-database per episode, which would be one round of queries per person). The windows come from
-the settings (support_weeks, review_week, review_window_weeks, followup_week,
-followup_window_weeks) and measures_due's constants; tests/test_caseload.py checks that both
-give the same answer on every episode of a hand-built caseload.
+What is due when is due.py's answer (the engine `show`, `check` and `close` ask too), fed from
+values fetched for every episode at once; tests/test_due_agreement.py holds caseload, show and
+check together over a generated demo.
 """
 
 from __future__ import annotations
@@ -18,109 +15,22 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from connector_cli import measures_due
+from connector_cli import due
 from connector_cli.settings import DATE_SETTINGS, DEFAULTS, TEXT_SETTINGS, all_settings
 from connector_cli.store import caseload as sql
 from connector_cli.store.concerns import open_concerns
+from connector_cli.wording import plural
 
-# --- What is due -------------------------------------------------------------------------------
+__all__ = ["Due", "due_by_stage", "followup_window", "plural", "review_window", "stage_windows"]
 
+# --- What is due: due.py is the one engine; these names stay importable from here ----------
 
-@dataclass(frozen=True)
-class Due:
-    what: str  # decision, first-contact, baseline, review, end, closure, follow-up
-    label: str
-    status: str  # upcoming, due, overdue
-    due_from: str
-    due_by: str | None
-    instruments: tuple[str, ...] = ()
-
-    def days_late(self, today: date) -> int:
-        if self.status != "overdue":
-            return 0
-        return (today - date.fromisoformat(self.due_by or self.due_from)).days
-
-
-def _status(today: date, first: date, last: date | None) -> str:
-    if today < first:
-        return "upcoming"
-    return "due" if last is None or today <= last else "overdue"
-
-
-def review_window(settings: dict[str, int], start: date) -> tuple[date, date]:
-    """Weeks 5 to 7 of support by default (as measures_due.review_window)."""
-    week, spread = settings["review_week"], settings["review_window_weeks"]
-    first = start + timedelta(weeks=week - spread - 1)
-    return first, start + timedelta(weeks=week + spread, days=-1)
-
-
-def followup_window(settings: dict[str, int], closure: date) -> tuple[date, date]:
-    """10 to 14 whole weeks after closure by default (as measures_due.followup_window)."""
-    week, spread = settings["followup_week"], settings["followup_window_weeks"]
-    first = closure + timedelta(weeks=week - spread)
-    return first, closure + timedelta(weeks=week + spread + 1, days=-1)
-
-
-def stage_windows(
-    settings: dict[str, int],
-    episode: dict,
-    first_contact: str | None,
-    today: date,
-) -> dict[str, tuple[date, date | None]]:
-    """{stage: (first day, last day or None)} when each stage's measures are due, for an
-    accepted episode: the rule of measures_due.due_measures, from values already at hand."""
-    if episode["closure_date"] is None:
-        accepted = date.fromisoformat(episode["status_date"] or episode["referral_date"])
-        contact = date.fromisoformat(first_contact) if first_contact else None
-        start = contact or accepted
-        return {
-            "baseline": (min(accepted, start), contact),
-            "review": review_window(settings, start),
-            "end": (start + timedelta(weeks=settings["support_weeks"] - 1), None),
-        }
-    closure = date.fromisoformat(episode["closure_date"])
-    if episode["closure_reason"] == "died":
-        return {}
-    windows: dict[str, tuple[date, date | None]] = {}
-    if today <= closure + timedelta(days=measures_due.END_DAYS_AFTER):
-        windows["end"] = (closure - timedelta(days=measures_due.END_DAYS_BEFORE), closure)
-    if today <= closure + timedelta(weeks=measures_due.FOLLOWUP_LATEST_WEEKS):
-        windows["follow-up"] = followup_window(settings, closure)
-    return windows
-
-
-def due_by_stage(
-    settings: dict[str, int],
-    episode: dict,
-    first_contact: str | None,
-    taken: set[tuple[str, str]],
-    today: date,
-) -> dict[str, Due]:
-    """{stage: Due} for the measures still to take at each stage (accepted episodes only)."""
-    if episode["status"] != "accepted":
-        return {}
-    instruments = measures_due.instruments_in({instrument for instrument, _ in taken})
-    due = {}
-    for stage, (first, last) in stage_windows(settings, episode, first_contact, today).items():
-        missing = tuple(i for i in instruments if (i, stage) not in taken)
-        if missing:
-            due[stage] = Due(
-                what=stage,
-                label=STAGE_LABELS[stage].format(review_week=settings["review_week"]),
-                status=_status(today, first, last),
-                due_from=first.isoformat(),
-                due_by=last.isoformat() if last else None,
-                instruments=missing,
-            )
-    return due
-
-
-STAGE_LABELS = {
-    "baseline": "baseline measures",
-    "review": "week-{review_week} review",
-    "end": "end measures",
-    "follow-up": "follow-up",
-}
+Due = due.Due
+STAGE_LABELS = due.STAGE_LABELS
+review_window = due.review_window
+followup_window = due.followup_window
+stage_windows = due.stage_windows
+due_by_stage = due.due_by_stage
 
 
 # --- The caseload ------------------------------------------------------------------------------
@@ -175,11 +85,6 @@ class Caseload:
         return asdict(self)
 
 
-def plural(n: int, one: str, many: str = "") -> str:
-    """`1 day`, `3 days` (`many` for an irregular plural)."""
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
 def _days(today: date, iso: str) -> int:
     return (today - date.fromisoformat(iso)).days
 
@@ -208,49 +113,12 @@ def _warnings(
     return tuple(found)
 
 
-def _deadline(what: str, label: str, since: str, days: int, today: date) -> Due:
-    by = date.fromisoformat(since) + timedelta(days=days)
-    return Due(what, label, "overdue" if today > by else "due", since, by.isoformat())
-
-
-def _next_due(row: dict, dues: dict[str, Due], s: dict[str, int], today: date) -> Due:
-    """The next step on the pathway: decision, first contact, baseline measures, review, then
-    closure with the end measures (they can only be recorded at closure), due in the last
-    week of planned support and overdue after it."""
-    if row["status"] == "pending":
-        return _deadline(
-            "decision", "accept or decline", row["referral_date"], s["pending_warning_days"], today
-        )
-    if row["first_contact"] is None:
-        return _deadline(
-            "first-contact",
-            "first contact",
-            row["status_date"],
-            s["no_contact_warning_days"],
-            today,
-        )
-    for stage in ("baseline", "review"):
-        if stage in dues:
-            return dues[stage]
-    last_week = date.fromisoformat(row["first_contact"]) + timedelta(weeks=s["support_weeks"] - 1)
-    last_day = last_week + timedelta(days=6)
-    return Due(
-        "closure",
-        "closure + end measures",
-        _status(today, last_week, last_day),
-        last_week.isoformat(),
-        last_day.isoformat(),
-        dues["end"].instruments if "end" in dues else (),
-    )
-
-
 def _open_episode(row: dict, taken: set, s: dict[str, int], today: date) -> OpenEpisode:
     week = _week(row, today)
     since = row["last_contact"] or (
         row["status_date"] if row["status"] == "accepted" else row["referral_date"]
     )
     quiet = _days(today, since)
-    dues = due_by_stage(s, row, row["first_contact"], taken, today)
     return OpenEpisode(
         person_id=row["person_id"],
         name=row["name"],
@@ -262,7 +130,7 @@ def _open_episode(row: dict, taken: set, s: dict[str, int], today: date) -> Open
         days_since_contact=_days(today, row["last_contact"]) if row["last_contact"] else None,
         goals_set=row["goals_set"],
         goals_achieved=row["goals_achieved"],
-        next_due=_next_due(row, dues, s, today),
+        next_due=due.next_due(s, row, row["first_contact"], taken, today),
         warnings=_warnings(row, week, quiet, s),
         days_waiting=quiet,
         next_plan=row["next_plan"],
@@ -292,7 +160,7 @@ def urgency(item: OpenEpisode, today: date) -> tuple:
 
 def _follow_ups(conn: sqlite3.Connection, s: dict[str, int], today: date) -> list[FollowUp]:
     """Closed episodes whose follow-up measures are due or overdue (not yet upcoming)."""
-    earliest = today - timedelta(weeks=measures_due.FOLLOWUP_LATEST_WEEKS)
+    earliest = today - timedelta(weeks=due.FOLLOWUP_LATEST_WEEKS)
     latest = today - (followup_window(s, today)[0] - today)  # closed long enough to be due
     rows = sql.closed_for_follow_up(conn, earliest.isoformat(), latest.isoformat())
     taken = sql.measure_stages(
@@ -302,15 +170,15 @@ def _follow_ups(conn: sqlite3.Connection, s: dict[str, int], today: date) -> lis
     )
     found = []
     for row in map(dict, rows):
-        due = due_by_stage(s, row, None, taken.get(row["episode_id"], set()), today)
-        if "follow-up" in due and due["follow-up"].status != "upcoming":
+        dues = due.due_by_stage(s, row, None, taken.get(row["episode_id"], set()), today)
+        if "follow-up" in dues and dues["follow-up"].status != "upcoming":
             found.append(
                 FollowUp(
                     row["person_id"],
                     row["name"],
                     row["episode_id"],
                     row["closure_date"],
-                    due["follow-up"],
+                    dues["follow-up"],
                 )
             )
     found.sort(key=lambda f: (f.due.status != "overdue", f.due.due_by or "", f.person_id))

@@ -20,9 +20,9 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from connector_cli import codes
-from connector_cli.caseload import plural
-from connector_cli.measures_due import END_DAYS_AFTER, FOLLOWUP_LATEST_WEEKS
+from connector_cli.due import END_DAYS_AFTER, FOLLOWUP_LATEST_WEEKS
 from connector_cli.store import caseload as sql
+from connector_cli.wording import plural
 
 
 class Problem(NamedTuple):
@@ -282,7 +282,7 @@ def end_measures_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
 
 @rule("follow-up-overdue")
 def follow_up_overdue(conn: sqlite3.Connection, ctx: Context) -> Found:
-    from connector_cli.caseload import followup_window
+    from connector_cli.due import followup_window
 
     # the window's last day is a fixed number of days after the closure
     after = followup_window(ctx.settings, ctx.today)[1] - ctx.today

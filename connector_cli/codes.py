@@ -494,10 +494,11 @@ def parse_signpost_category(text: str) -> tuple[str, str | None]:
 # --- Age bands ---------------------------------------------------------------------------------
 
 
-def age_band(age: int | None) -> str:
-    """The export band for an age in whole years ("not stated" when unknown)."""
+def age_band(age: int | None, *, not_stated: bool = False) -> str:
+    """The export band for an age in whole years: with no age, "not stated" when the person
+    declined to say, else "not-recorded" (never asked)."""
     if age is None:
-        return "not stated"
+        return "not stated" if not_stated else "not-recorded"
     if age < 30:
         return "<30"
     if age >= 100:
@@ -576,3 +577,6 @@ CONCERN_CATEGORIES: tuple[Code, ...] = tuple(
         ("other", "Other concern", "Anything else that worries you about their safety"),
     )
 )
+
+# Closures after which end measures are not expected (nobody to ask): not counted missing.
+NO_END_MEASURES = ("died", "moved", "hospital")

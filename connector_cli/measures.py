@@ -2,14 +2,15 @@
 
 Plain functions over the connection; they write inside the caller's transaction
 (`with store.write(conn):`) and never print. What is due when lives in
-measures_due.py and the questions asked at a terminal in measures_ask.py; both are re-exported
-here (`due_measures`, `ask_end_measures`) for the commands, `close`, `check` and the demo.
+measures_due.py (re-exported here: `due_measures`) and the questions asked at a terminal in
+measures_ask.py, which builds on this module (never the other way round).
 
 The rules for when a stage makes sense (README, "What can be recorded when", explains them to users):
 - baseline: on a pending or accepted referral, dated on or before the closure if closed;
 - review: on an accepted referral, dated on or before the closure if closed;
-- end: on a closed episode (or while `close` saves the closure), dated from 7 days before the
-  closure to 28 days after it; not for a person who died;
+- end: on an accepted episode, at the final visit before `close` or after it: dated from 7
+  days before the closure to 28 days after it (`close` refuses a closure more than 7 days
+  after an end measure already taken); after a death only "not collected";
 - follow-up: on a closed episode, dated from the start of the follow-up window (10 weeks after
   closure by default) to 26 weeks after closure; not for a person who died.
 Every measure is dated on or after the referral and not in the future, and an instrument is
@@ -19,7 +20,6 @@ scored at most once per stage (a "not collected" record can later be followed by
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from connector_cli import codes, dates, surveys
@@ -42,7 +42,6 @@ __all__ = [
     "END_DAYS_BEFORE",
     "FOLLOWUP_LATEST_WEEKS",
     "STAGE_ORDER",
-    "ask_end_measures",
     "check_by",
     "check_can_record",
     "due_measures",
@@ -89,7 +88,9 @@ def _day(value: date | str) -> date:
 # --- When each stage makes sense --------------------------------------------------------------
 
 
-def _stage_rule(conn, episode, stage: str, day: date, closure: date | None) -> None:
+def _stage_rule(
+    conn, episode, stage: str, day: date, closure: date | None, skipping: bool = False
+) -> None:
     if stage in ("baseline", "review"):
         if stage == "review" and episode["status"] != "accepted":
             raise UserError(
@@ -101,14 +102,13 @@ def _stage_rule(conn, episode, stage: str, day: date, closure: date | None) -> N
             )
         return
     if closure is None:
+        _open_episode_rule(episode, stage)
+        return
+    if episode["closure_reason"] == "died" and not (stage == "end" and skipping):
         raise UserError(
-            f"The episode is not closed, so a {stage} measure makes no sense yet: end measures "
-            "are taken at closure (`connector close` asks for them) and follow-ups 10-14 weeks "
-            "after it."
-        )
-    if episode["closure_reason"] == "died":
-        raise UserError(
-            "This episode closed because the person died: no end or follow-up measures."
+            "This episode closed because the person died: no end or follow-up measures "
+            "(`connector measure skip PERSON all --stage end --reason not-appropriate` "
+            "records that they were not collected)."
         )
     if stage == "end":
         first = closure - timedelta(days=END_DAYS_BEFORE)
@@ -123,6 +123,21 @@ def _stage_rule(conn, episode, stage: str, day: date, closure: date | None) -> N
             f"An {stage} measure for an episode closed on {closure} must be dated from {first} "
             f"to {last} ({what}), not {day}."
         )
+
+
+def _open_episode_rule(episode, stage: str) -> None:
+    """End measures may be taken at the final visit, before `close` (which then refuses a
+    closure more than a week after them); a follow-up needs the closure."""
+    if stage == "end":
+        if episode["status"] != "accepted":
+            raise UserError(
+                f"An end measure needs an accepted referral; this one is {episode['status']}."
+            )
+        return
+    raise UserError(
+        "The episode is not closed, so a follow-up measure makes no sense yet: follow-ups "
+        "are taken 10-14 weeks after closure."
+    )
 
 
 def check_can_record(
@@ -148,7 +163,7 @@ def check_can_record(
         raise UserError(f"The measure date {day} is in the future.")
     closed = episode["closure_date"]
     closure = closing_on or (date.fromisoformat(closed) if closed else None)
-    _stage_rule(conn, episode, stage, day, closure)
+    _stage_rule(conn, episode, stage, day, closure, skipping)
     _check_not_taken(conn, episode["id"], instrument_id, stage, skipping)
 
 
@@ -397,14 +412,3 @@ def trajectories(measures: list[dict]) -> list[dict]:
             line["change"] = _change(line["points"])
             result.append(line)
     return result
-
-
-def ask_end_measures(
-    conn: sqlite3.Connection, episode_row: sqlite3.Row, day: date, reason: str | None = None
-) -> list[Callable[[sqlite3.Connection], int]]:
-    """For `close` at a terminal: ask, for each end measure not yet taken, whether to answer
-    it now or record why not. Returns functions `record(conn)` that `close` runs inside its
-    closing transaction, so the closure and its end measures save together or not at all."""
-    from connector_cli.measures_ask import ask_end_measures as ask
-
-    return ask(conn, episode_row, day, reason)

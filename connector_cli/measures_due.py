@@ -1,7 +1,9 @@
-"""What is due when: the measurement windows of an episode, stage by stage.
+"""What is due when for one episode, read from the database and answered by due.py (the one
+engine `caseload` also uses, from its set-based queries).
 
 A stage is due in its window, overdue after it while it can still be collected, and left out
-once it cannot (`connector check` reports those as missing). README, "When each measure is due", has the table.
+once it cannot (`connector check` reports those as missing); the README's "When each measure
+is due" has the table.
 "Overdue" here is about the window only; `show` words it for people and calls a measure
 overdue only where `connector check` would report it (`check_reports`).
 """
@@ -9,73 +11,54 @@ overdue only where `connector check` would report it (`check_reports`).
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import date
 
-from connector_cli import surveys
-from connector_cli.settings import get_setting
+from connector_cli import due
+from connector_cli.due import (  # re-exported: callers import them from here
+    END_DAYS_AFTER,
+    END_DAYS_BEFORE,
+    FOLLOWUP_LATEST_WEEKS,
+    STAGE_ORDER,
+    instruments_in,
+)
+from connector_cli.settings import all_settings
 from connector_cli.store import measures as sql
 
-STAGE_ORDER = ("baseline", "review", "end", "follow-up")
-END_DAYS_BEFORE = 7  # end measures can be taken in the last week of support...
-END_DAYS_AFTER = 28  # ...or caught up within four weeks of closing
-FOLLOWUP_LATEST_WEEKS = 26  # later than six months after closure is not a follow-up
+__all__ = [
+    "END_DAYS_AFTER",
+    "END_DAYS_BEFORE",
+    "FOLLOWUP_LATEST_WEEKS",
+    "STAGE_ORDER",
+    "check_reports",
+    "due_measures",
+    "followup_window",
+    "instruments_in",
+    "next_due",
+    "review_window",
+    "suggested_stage",
+]
 
 
 def followup_window(conn: sqlite3.Connection, closure: date) -> tuple[date, date]:
     """(first, last) day of the follow-up window: by default 10 to 14 whole weeks after closure."""
-    week, spread = get_setting(conn, "followup_week"), get_setting(conn, "followup_window_weeks")
-    first = closure + timedelta(weeks=week - spread)
-    return first, closure + timedelta(weeks=week + spread + 1, days=-1)
+    return due.followup_window(all_settings(conn), closure)
 
 
 def review_window(conn: sqlite3.Connection, start: date) -> tuple[date, date]:
-    """(first, last) day of the review window: by default weeks 5 to 7 of support, where
-    week 1 is the 7 days starting on the first support contact."""
-    week, spread = get_setting(conn, "review_week"), get_setting(conn, "review_window_weeks")
-    first = start + timedelta(weeks=week - spread - 1)
-    return first, start + timedelta(weeks=week + spread, days=-1)
+    """(first, last) day of the review window: by default weeks 5 to 7 of support."""
+    return due.review_window(all_settings(conn), start)
 
 
-def instruments_in(used: set[str]) -> list[str]:
-    """The default set, plus any optional instrument this episode has used."""
-    return [*surveys.DEFAULT_INSTRUMENTS] + [
-        i for i in surveys.INSTRUMENT_IDS if i in used and i not in surveys.DEFAULT_INSTRUMENTS
-    ]
-
-
-def _status(today: date, first: date, last: date | None) -> str:
-    if today < first:
-        return "upcoming"
-    return "due" if last is None or today <= last else "overdue"
-
-
-def _open_windows(conn, episode: dict, today: date) -> dict:
-    first_contact = sql.first_support_contact(conn, episode["id"])
-    accepted = date.fromisoformat(episode["status_date"] or episode["referral_date"])
-    contact = date.fromisoformat(first_contact) if first_contact else None
-    start = contact or accepted  # support starts at the first support contact (as `show` says)
-    planned_end = start + timedelta(weeks=get_setting(conn, "support_weeks") - 1)
-    return {
-        "baseline": (min(accepted, start), contact),
-        "review": review_window(conn, start),
-        "end": (planned_end, None),
-    }
-
-
-def _closed_windows(conn, episode: dict, today: date) -> dict:
-    closure = date.fromisoformat(episode["closure_date"])
-    if episode["closure_reason"] == "died":
-        return {}
-    windows = {}
-    if today <= closure + timedelta(days=END_DAYS_AFTER):
-        windows["end"] = (closure - timedelta(days=END_DAYS_BEFORE), closure)
-    if today <= closure + timedelta(weeks=FOLLOWUP_LATEST_WEEKS):
-        windows["follow-up"] = followup_window(conn, closure)
-    return windows
+def _facts(conn, episode_row) -> tuple[dict, dict, str | None, set[tuple[str, str]]]:
+    episode = dict(episode_row)
+    recorded = sql.episode_measures(conn, episode["id"])
+    taken = {(m["instrument"], m["stage"]) for m in recorded}
+    return all_settings(conn), episode, sql.first_support_contact(conn, episode["id"]), taken
 
 
 def due_measures(conn: sqlite3.Connection, episode_row: sqlite3.Row, today: date) -> list[dict]:
-    """What is still to be asked in this episode, stage by stage and instrument by instrument.
+    """What is still to be asked in this episode, stage by stage and instrument by instrument
+    (due.due_by_stage, flattened).
 
     Each item: {"instrument", "stage", "status": "due"|"overdue"|"upcoming", "due_from",
     "due_by"} with ISO dates; due_by is None when the moment is open-ended ("before the first
@@ -84,34 +67,26 @@ def due_measures(conn: sqlite3.Connection, episode_row: sqlite3.Row, today: date
     longer be collected (baseline and review once closed, end four weeks after closure,
     follow-up six months after) are left out: `connector check` reports those as missing.
     """
-    episode = dict(episode_row)
-    if episode["status"] != "accepted":
-        return []
-    recorded = sql.episode_measures(conn, episode["id"])
-    taken = {(m["instrument"], m["stage"]) for m in recorded}
-    windows = (
-        _closed_windows(conn, episode, today)
-        if episode["closure_date"]
-        else _open_windows(conn, episode, today)
-    )
+    settings, episode, first_contact, taken = _facts(conn, episode_row)
     items = []
-    for stage in STAGE_ORDER:
-        if stage not in windows:
-            continue
-        first, last = windows[stage]
-        status = _status(today, first, last)
-        for instrument_id in instruments_in({m["instrument"] for m in recorded}):
-            if (instrument_id, stage) not in taken:
-                items.append(
-                    {
-                        "instrument": instrument_id,
-                        "stage": stage,
-                        "status": status,
-                        "due_from": first.isoformat(),
-                        "due_by": last.isoformat() if last else None,
-                    }
-                )
+    for stage, found in due.due_by_stage(settings, episode, first_contact, taken, today).items():
+        for instrument_id in found.instruments:
+            items.append(
+                {
+                    "instrument": instrument_id,
+                    "stage": stage,
+                    "status": found.status,
+                    "due_from": found.due_from,
+                    "due_by": found.due_by,
+                }
+            )
     return items
+
+
+def next_due(conn: sqlite3.Connection, episode_row: sqlite3.Row, today: date) -> due.Due | None:
+    """The next step on this episode's pathway (as `caseload` shows it)."""
+    settings, episode, first_contact, taken = _facts(conn, episode_row)
+    return due.next_due(settings, episode, first_contact, taken, today)
 
 
 def check_reports(instrument_id: str, stage: str, asked_at_baseline: set[str]) -> bool:

@@ -470,5 +470,23 @@ def render_measures(out, episode: dict) -> None:
             by_instrument.setdefault(line["instrument"], []).append(line)
         for instrument_id, mine in by_instrument.items():
             _instrument_lines(out, instrument_id, mine)
+    step = next_step_line(episode)
+    if step:
+        _print(out, step, 0, len("Next step: "))
     for text in due_lines(episode):
         _print(out, text, 0, len("Due next: "))
+
+
+def next_step_line(episode: dict) -> str | None:
+    """The next step on the pathway, in the words and from the engine `caseload` uses."""
+    from connector_cli import dates
+    from connector_cli.due import Due
+    from connector_cli.wording import DUE_STYLE, when_due
+
+    found = episode.get("next_step")
+    if not found:
+        return None
+    step = Due(**{**found, "instruments": tuple(found["instruments"])})
+    text = f"{step.label} {when_due(step, dates.today(), True)}"
+    style = DUE_STYLE[step.status]
+    return f"Next step: [{style}]{text}[/{style}]" if style else f"Next step: {text}"

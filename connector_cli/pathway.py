@@ -189,9 +189,14 @@ def open_goals(goals: list[sqlite3.Row]) -> list[sqlite3.Row]:
     return [g for g in goals if g["dropped_date"] is None and g["progress"] != "achieved"]
 
 
-def add_goal(conn, episode: sqlite3.Row, goal: GoalIn) -> tuple[int, int]:
+def check_can_add_goal(episode: sqlite3.Row) -> None:
+    """Refuse a goal on a declined, failed or closed episode (before any question)."""
     _check_active(episode, "goals")
     _check_not_closed(episode, "goals")
+
+
+def add_goal(conn, episode: sqlite3.Row, goal: GoalIn) -> tuple[int, int]:
+    check_can_add_goal(episode)
     _check_on_or_after_referral(episode, goal.date)
     still_open = open_goals(sql.goals(conn, episode["id"]))
     if len(still_open) >= MAX_OPEN_GOALS:
@@ -213,12 +218,18 @@ def _goal(conn, episode: sqlite3.Row, number: int) -> sqlite3.Row:
     raise UserError(f"No goal number {number} in this episode. See `connector show`.")
 
 
-def review_goal(conn, episode: sqlite3.Row, number: int, review: GoalReviewIn) -> int:
+def goal_to_review(conn, episode: sqlite3.Row, number: int) -> sqlite3.Row:
+    """The goal a review is about (its words are shown before asking); refused if dropped."""
     goal = _goal(conn, episode, number)
     if goal["dropped_date"] is not None:
         raise UserError(
             f"Goal {number} was dropped on {goal['dropped_date']}; it cannot be reviewed."
         )
+    return goal
+
+
+def review_goal(conn, episode: sqlite3.Row, number: int, review: GoalReviewIn) -> int:
+    goal = goal_to_review(conn, episode, number)
     if review.date.isoformat() < goal["set_date"]:
         raise UserError(
             f"The review date {review.date} is before the goal was set ({goal['set_date']})."
@@ -270,6 +281,15 @@ def add_signpost(conn, episode: sqlite3.Row, signpost: SignpostIn) -> int:
     return sql.insert_signpost(conn, episode["id"], values)
 
 
+def signpost_for(conn, signpost_id: int) -> tuple[sqlite3.Row, sqlite3.Row]:
+    """(person row, signpost row): who and where, named before the outcome is asked."""
+    row = sql.signpost(conn, signpost_id)
+    if row is None:
+        raise UserError(f"No signpost number {signpost_id}. See `connector show PERSON`.")
+    episode = people.episode(conn, row["episode_id"])
+    return people.resolve_person(conn, str(episode["person_id"])), row
+
+
 def signpost_outcome(conn, signpost_id: int, outcome: str, day: date) -> sqlite3.Row:
     row = sql.signpost(conn, signpost_id)
     if row is None:
@@ -280,7 +300,8 @@ def signpost_outcome(conn, signpost_id: int, outcome: str, day: date) -> sqlite3
     return row
 
 
-def close_episode(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
+def check_can_close(episode: sqlite3.Row) -> None:
+    """Refuse closing an episode that is not open and accepted (asked before any question)."""
     if episode["status"] != "accepted":
         raise UserError(
             f"Only an accepted referral can be closed; this one is {episode['status']}."
@@ -291,6 +312,11 @@ def close_episode(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
             )
         )
     _check_not_closed(episode, "closure")
+
+
+def check_closure(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
+    """Everything that would make `close_episode` refuse this closure; writes nothing."""
+    check_can_close(episode)
     when = closure.date.isoformat()
     if episode["status_date"] and when < episode["status_date"]:
         raise UserError(
@@ -301,6 +327,35 @@ def close_episode(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
         raise UserError(
             f"The closure date {when} is before the last recorded contact or goal ({last})."
         )
+    _check_end_measures_fit(conn, episode, closure.date)
+
+
+def close_episode(conn, episode: sqlite3.Row, closure: ClosureIn) -> None:
+    check_closure(conn, episode, closure)
     values = closure.model_dump()
-    values["date"] = when
+    values["date"] = closure.date.isoformat()
     sql.close(conn, episode["id"], values)
+
+
+def _check_end_measures_fit(conn, episode: sqlite3.Row, closure: date) -> None:
+    """End measures taken at the final visit, before the closure, must fall in the same window
+    as those taken after it, so both orders of recording give the same figures."""
+    from datetime import timedelta
+
+    from connector_cli.measures_due import END_DAYS_AFTER, END_DAYS_BEFORE
+    from connector_cli.store.measures import stage_records
+
+    for row in stage_records(conn, episode["id"], "end"):
+        taken = date.fromisoformat(row["date"])
+        if taken < closure - timedelta(days=END_DAYS_BEFORE):
+            raise UserError(
+                f"The end measure {row['id']} was taken on {row['date']}, more than "
+                f"{END_DAYS_BEFORE} days before this closure date ({closure}): close by "
+                f"{taken + timedelta(days=END_DAYS_BEFORE)}, or remove it first "
+                f"(`connector measure remove {row['id']}`)."
+            )
+        if taken > closure + timedelta(days=END_DAYS_AFTER):
+            raise UserError(
+                f"The end measure {row['id']} was taken on {row['date']}, more than "
+                f"{END_DAYS_AFTER} days after this closure date ({closure})."
+            )

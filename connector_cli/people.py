@@ -113,11 +113,16 @@ def _local_date(at: str) -> str:
 
 def _add_measures(conn: sqlite3.Connection, episode: dict, episode_row, today: date) -> None:
     """Every administration, a trajectory per instrument, and what is due next."""
+    from dataclasses import asdict
+
     from connector_cli import measures
+    from connector_cli.measures_due import next_due
 
     episode["measures"] = measures.episode_measures(conn, episode["id"])
     episode["measures_trajectory"] = measures.trajectories(episode["measures"])
     episode["measures_due"] = measures.due_measures(conn, episode_row, today)
+    step = next_due(conn, episode_row, today)  # the engine `caseload` and `check` use
+    episode["next_step"] = None if step is None else asdict(step)
 
 
 def person_story(conn: sqlite3.Connection, person: str, episode_id: int | None = None) -> dict:

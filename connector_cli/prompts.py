@@ -66,20 +66,59 @@ def text(
     return answer or None
 
 
+UNCHOSEN = "\x00unchosen"  # the placeholder's value: never returned, never saved
+
+
 def select(message: str, choices: Sequence[tuple[str, str]], *, default: str | None = None):
-    """Pick one of (value, label); type to filter long lists."""
+    """Pick one of (value, label); type to filter long lists.
+
+    Without a `default` nothing is preselected: the pointer starts on a "(choose one)" line
+    on which Enter does nothing, so a hurried Enter can never record an answer nobody gave.
+    A `default` (only ever a value that would be accepted) starts the pointer on it."""
     import questionary
 
     options = [questionary.Choice(title=label, value=value) for value, label in choices]
+    if default is None:
+        options.insert(0, questionary.Choice(title=PLACEHOLDER, value=UNCHOSEN))
     long_list = len(options) > 8
-    return questionary.select(
+    question = questionary.select(
         message,
         choices=options,
         default=default,
         use_search_filter=long_list,
         use_jk_keys=not long_list,
         style=_style(),
-    ).unsafe_ask()
+    )
+    _enter_ignores_placeholder(question)
+    return question.unsafe_ask()
+
+
+PLACEHOLDER = "(choose one: arrow keys, then Enter)"
+
+
+def _enter_ignores_placeholder(question) -> None:
+    """Make Enter on the placeholder line do nothing (questionary has no such option: our
+    binding is added after its own, and prompt_toolkit runs the last eager match)."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.ControlM, eager=True)
+    def _answer(event):
+        try:
+            pointed = control.get_pointed_at()
+        except IndexError:  # typing filtered every choice out
+            return
+        if pointed.value == UNCHOSEN:
+            return
+        control.is_answered = True
+        event.app.exit(result=pointed.value)
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
 
 
 def checkbox(

@@ -134,7 +134,7 @@ def _person_header(person: dict, episode: dict) -> str:
         f"[bold]{_e(person['name'])}[/bold] (#{person['id']})",
         f"age {age} at referral"
         if age is not None
-        else ("age not stated" if episode["age_not_stated"] else "age not asked"),
+        else ("age not stated" if episode["age_not_stated"] else "age not recorded"),
         "gender: " + _label(codes.GENDERS, person["gender"]),
         "living: " + _label(codes.LIVING, person["living"]),
         "ethnicity: " + _label(codes.ETHNICITIES, person["ethnicity"]),

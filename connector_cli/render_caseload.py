@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from connector_cli.render import console, print_json
+from connector_cli.wording import DUE_STYLE, when_due
 
 GAP = "  "
 
@@ -145,24 +146,12 @@ SHORT_LABELS = {
     "review": "review",
     "closure": "close",
 }
-DUE_STYLE = {"overdue": "bold red", "due": "yellow", "upcoming": ""}
-
-
-def _when(due, today: date, wide: bool) -> str:
-    """`in 5d`, `now`, `12d late` (with the dates on wide terminals)."""
-    if due.status == "upcoming":
-        days = (date.fromisoformat(due.due_from) - today).days
-        return f"from {due.due_from}" if wide else f"in {days}d"
-    if due.status == "due":
-        return f"by {due.due_by}" if wide and due.due_by else "now"
-    late = f"{due.days_late(today)}d late"
-    return f"{late} (by {due.due_by or due.due_from})" if wide else late
 
 
 def _next_due(item, today: date, wide: bool) -> tuple[list[str], str]:
     due = item.next_due
     label = due.label if wide else SHORT_LABELS.get(due.what, due.label)
-    return [f"{label} {_when(due, today, wide)}"], DUE_STYLE[due.status]
+    return [f"{label} {when_due(due, today, wide)}"], DUE_STYLE[due.status]
 
 
 def _warnings(item, support_weeks: int, wide: bool) -> tuple[list[str], str]:

@@ -246,7 +246,8 @@ def completeness_counts(
     `period` (give exactly one), as (episodes, {field: episodes with it present}, pct), without
     pydantic (`connector check` uses it); pct is exact (a Fraction). Fields: gender, age, ethnicity, living arrangement,
     referral source, trigger answer, baseline UCLA, end UCLA, closure reason. A "not stated"
-    value or a measure recorded as not collected counts as present."""
+    value or a measure recorded as not collected counts as present; end UCLA is not expected
+    (counts as present) after a death, a move or a hospital stay (codes.NO_END_MEASURES)."""
     if (episode_ids is None) == (period is None):
         raise TypeError("give episode_ids or period")
     if period is not None:
@@ -425,9 +426,9 @@ DEMOGRAPHIC_CODES = {
 
 
 def demographics(conn: sqlite3.Connection, period: Period) -> list[dict]:
-    """`dimension,category,count` over referrals in period. Age bands include `not stated`
-    (no age recorded, or age not stated); gender, ethnicity and living arrangement have every
-    code (whose `not-stated`/`Z` mean the person did not say) plus `not-recorded` (not asked)."""
+    """`dimension,category,count` over referrals in period. Every dimension has each of its
+    codes (age band `not stated`, and gender, ethnicity and living `not-stated`/`Z`, mean the
+    person did not say) plus `not-recorded` (never asked)."""
     found = store.demographic_counts(conn, _params(period))
     rows = []
     for dimension, code_list in DEMOGRAPHIC_CODES.items():
@@ -437,9 +438,8 @@ def demographics(conn: sqlite3.Connection, period: Period) -> list[dict]:
             for c in code_list
         ]
         rows += known
-        if dimension != "age_band":
-            missing = sum(counts.values()) - sum(row["count"] for row in known)
-            rows.append({"dimension": dimension, "category": NOT_RECORDED, "count": missing})
+        missing = sum(counts.values()) - sum(row["count"] for row in known)
+        rows.append({"dimension": dimension, "category": NOT_RECORDED, "count": missing})
     return rows
 
 

@@ -33,6 +33,15 @@ def open_db() -> sqlite3.Connection:
     return _connections[path]
 
 
+def note_if_empty(conn: sqlite3.Connection) -> None:
+    """On stderr, when the database holds no people: which file was read, so that zeros from
+    the wrong file never reach a commissioner by mistake."""
+    from connector_cli.store.people import has_people
+
+    if not has_people(conn):
+        print(f"Read {db_path()}: it holds no records (no people).", file=sys.stderr)
+
+
 def _clean_after_killed_restores(path: Path) -> None:
     """A restore killed part-way leaves a full copy of a backup beside the database: remove it
     (the backup itself is untouched) and say so."""

@@ -394,7 +394,6 @@ def test_empty_parts_are_refused(text):
 @pytest.mark.parametrize(
     ("age", "band"),
     [
-        (None, "not stated"),
         (0, "<30"),
         (18, "<30"),
         (29, "<30"),
@@ -414,3 +413,9 @@ def test_empty_parts_are_refused(text):
 def test_age_band(age, band):
     assert age_band(age) == band
     assert band in slugs(AGE_BANDS)
+
+
+def test_an_age_never_asked_is_not_recorded_not_not_stated():
+    assert age_band(None, not_stated=True) == "not stated"
+    assert "not stated" in slugs(AGE_BANDS)
+    assert age_band(None) == "not-recorded"  # as demographics.csv's not-recorded row

@@ -656,8 +656,10 @@ def test_picker_finds_an_entry_by_typing(db_path, monkeypatch):
 def test_picker_offers_a_choice_when_several_match(db_path, monkeypatch):
     e = seed()
     person("Ada Lovelace")
-    # "southside" matches the café and the shed (by name: Memory Café first); Down picks the shed
-    result = pick(monkeypatch, "signpost", "add", "Ada", keys=["southside", ENTER, "\x1b[B", ENTER])
+    # "southside" matches the café and the shed (by name: Memory Café first, below "(choose
+    # one)"); two Downs pick the shed
+    keys = ["southside", ENTER, "\x1b[B", "\x1b[B", ENTER]
+    result = pick(monkeypatch, "signpost", "add", "Ada", keys=keys)
     assert result.exit_code == 0, result
     assert rows(db_path, "SELECT entry_id FROM signposts") == [{"entry_id": e["shed"]}]
 

@@ -85,7 +85,7 @@ def test_writes_every_file_with_exact_names_and_headers(caseload, tmp_path):  # 
     assert len(read_csv(out / "signposts.csv")) == 44
     assert len(read_csv(out / "closures.csv")) == 9  # 8 reasons + not-recorded
     assert len(read_csv(out / "trigger_groups.csv")) == 8
-    assert len(read_csv(out / "demographics.csv")) == 42
+    assert len(read_csv(out / "demographics.csv")) == 43  # each code list plus not-recorded
 
 
 def _as_csv(value) -> str:

@@ -143,7 +143,14 @@ def test_add_without_a_terminal_names_the_missing_flag(db_path, missing):
 def test_add_asks_for_what_is_missing_at_a_terminal(db_path, monkeypatch):
     monkeypatch.setenv("CONNECTOR_INTERACTIVE", "1")
     # category: type to filter; need: text; reason: a short list, transport is the 4th
-    keys = ["food-bank", ENTER, "Food parcels delivered", ENTER, DOWN * 3, ENTER]
+    keys = [
+        "food-bank",
+        ENTER,
+        "Food parcels delivered",
+        ENTER,
+        DOWN * 4,
+        ENTER,
+    ]  # (choose one) first
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
         pipe.send_text("".join(keys))
         result = run("gap", "add", "--area", "Docks")

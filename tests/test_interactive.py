@@ -38,7 +38,8 @@ def test_new_referral_form(db_path, monkeypatch):
         SPACE,
         ENTER,  # triggers: bereaved + health
         DOWN,
-        ENTER,  # main reason: second listed (health)
+        DOWN,
+        ENTER,  # main reason: second listed (health), below "(choose one)"
         "78",
         ENTER,  # age
         DOWN,
@@ -170,8 +171,8 @@ def test_a_known_name_asks_whether_it_is_the_same_person(db_path, monkeypatch):
     ok("new-referral", "--name", "Joan Price", "--area", "Docks", "--referral-date", "2026-01-05")
     ok("referral", "fail", "Joan", "--reason", "No answer", "--date", "2026-01-20")
     result = interactive(
-        monkeypatch, "new-referral", "--name", "Joan Price", keys=[ENTER]
-    )  # yes: #1
+        monkeypatch, "new-referral", "--name", "Joan Price", keys=[DOWN, ENTER]
+    )  # yes: #1 (below "(choose one)")
     assert result.exit_code == 0, result
     assert len(rows(db_path, "SELECT * FROM people")) == 1
     assert rows(db_path, "SELECT previous_episode_id FROM episodes WHERE id = 2") == [
@@ -320,20 +321,27 @@ def test_what_matters_without_terminal_needs_answers(db_path, accepted):
 
 
 def test_visit_log_asks_kind_minutes_and_place(db_path, monkeypatch, accepted):
-    keys = [ENTER, "45", ENTER, DOWN, ENTER]  # face-to-face, 45 minutes, community venue
+    # face-to-face, 45 minutes, community venue (each list starts on "(choose one)")
+    keys = [DOWN, ENTER, "45", ENTER, DOWN, DOWN, ENTER, ENTER, "Walked to the park", ENTER]
     result = interactive(monkeypatch, "visit", "log", "Margaret", keys=keys)
     assert result.exit_code == 0, result
-    [contact] = rows(db_path, "SELECT kind, minutes, location FROM contacts")
-    assert contact == {"kind": "face-to-face", "minutes": 45, "location": "community-venue"}
+    [contact] = rows(db_path, "SELECT kind, minutes, location, date, note FROM contacts")
+    assert contact == {
+        "kind": "face-to-face",
+        "minutes": 45,
+        "location": "community-venue",
+        "date": "2026-11-20",  # the date left blank: today
+        "note": "Walked to the park",
+    }
 
 
 def test_goal_review_and_outcome_are_asked_for_at_a_terminal(db_path, monkeypatch, accepted):
-    result = interactive(monkeypatch, "goal", "add", "Margaret", "Go to bingo", keys=[ENTER])
+    result = interactive(monkeypatch, "goal", "add", "Margaret", "Go to bingo", keys=[DOWN, ENTER])
     assert result.exit_code == 0, result  # domain: the first, "friends"
-    result = interactive(monkeypatch, "goal", "review", "Margaret", "1", keys=[DOWN, ENTER])
+    result = interactive(monkeypatch, "goal", "review", "Margaret", "1", keys=[DOWN, DOWN, ENTER])
     assert result.exit_code == 0 and "made a lot of progress" in result.stdout
     ok("signpost", "add", "Margaret", "--to", "Bingo", "--category", "other")
-    result = interactive(monkeypatch, "signpost", "outcome", "1", keys=[ENTER])
+    result = interactive(monkeypatch, "signpost", "outcome", "1", keys=[DOWN, ENTER])
     assert result.exit_code == 0 and "attended" in result.stdout
     assert rows(db_path, "SELECT domain FROM goals") == [{"domain": "friends"}]
     assert rows(db_path, "SELECT progress FROM goal_reviews") == [{"progress": "a-lot"}]

@@ -370,7 +370,6 @@ def test_stored_scores_can_be_recomputed(db_path, margaret):
 RECORD_REFUSALS = [
     (("--stage", "baseline", "--date", "2026-08-31"), "before the referral date (2026-09-01)"),
     (("--stage", "baseline", "--date", "2026-11-21"), "is in the future"),
-    (("--stage", "end"), "not closed"),
     (("--stage", "follow-up"), "not closed"),
     (("--stage", "week-6"), "Unknown stage 'week-6'"),
     (("--stage", "baseline", "--by", "nurse"), "Unknown administered-by 'nurse'"),
@@ -770,13 +769,13 @@ def test_show_json_carries_due_and_trajectory(db_path, margaret):
     )
     episode = ok("show", margaret, "--json").json()["episode"]
     due = {(d["instrument"], d["stage"]): d["status"] for d in episode["measures_due"]}
-    # Support started 2026-09-03; today 2026-11-20 is in week 12: review overdue, end due.
+    # Support started 2026-09-03; today 2026-11-20 is in week 12, the last: end measures and
+    # closing are due, a review never taken is no longer chased.
     assert due == {
         ("swemwbs", "baseline"): "overdue", ("ons4", "baseline"): "overdue",
-        ("ucla3", "review"): "overdue", ("swemwbs", "review"): "overdue",
-        ("ons4", "review"): "overdue", ("ucla3", "end"): "due", ("swemwbs", "end"): "due",
-        ("ons4", "end"): "due",
+        ("ucla3", "end"): "due", ("swemwbs", "end"): "due", ("ons4", "end"): "due",
     }  # fmt: skip
+    assert episode["next_step"]["what"] == "closure"
     [line] = episode["measures_trajectory"]
     assert line["points"] == [
         {"stage": "baseline", "date": "2026-09-03", "measure_id": 1, "score": 8, "band": "lonely"}
@@ -789,10 +788,8 @@ def test_show_json_carries_due_and_trajectory(db_path, margaret):
         "Due next: baseline SWEMWBS, ONS4 - not yet asked (first support contact 2026-09-03; "
         "only UCLA is required)" in out
     )
-    assert (
-        "Due next: review UCLA, SWEMWBS, ONS4 - not yet asked (the review window ended "
-        "2026-10-21; reviews are not required)" in out
-    )
+    assert "Next step: closure + end measures by 2026-11-25" in out
+    assert not [line for line in out if "review" in line]
     assert not [line for line in out if "overdue" in line]
     measure_rules = {"baseline-ucla-missing", "end-measures-missing", "follow-up-overdue"}
     assert not [p for p in run("check", "--json").json()["problems"] if p["rule"] in measure_rules]

@@ -18,8 +18,12 @@ DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
 
 
 def pick(position: int) -> str:
-    """Choose the option at this 0-based position of a select list."""
-    return DOWN * position + ENTER
+    """Choose the option at this 0-based position of a select list: the pointer starts on the
+    "(choose one)" line above the first option (nothing is preselected)."""
+    return DOWN * (position + 1) + ENTER
+
+
+SAVE, DONT_SAVE = "y", "n"  # "Save these answers?" (questionary takes the key without Enter)
 
 
 def answer(keys: str, *args: str):
@@ -103,7 +107,7 @@ def test_survey_take_asks_an_optional_instrument():
 
 
 def test_recording_asks_the_stage_with_the_due_one_first(db_path, margaret):
-    result = answer(ENTER + pick(1) * 3 + pick(4), "ucla", "score", "--person", margaret)
+    result = answer(ENTER + pick(1) * 3 + pick(4) + SAVE, "ucla", "score", "--person", margaret)
     assert result.exit_code == 0, result
     assert (
         "Saved: Margaret Hughes's baseline UCLA loneliness, 2026-11-20 (measure 1)."
@@ -119,7 +123,7 @@ def test_recording_asks_the_stage_with_the_due_one_first(db_path, margaret):
 
 def test_a_stage_that_makes_no_sense_is_refused_before_any_question(db_path, margaret):
     before = snapshot(db_path)
-    result = answer("", "swemwbs", "score", "--person", margaret, "--stage", "end")
+    result = answer("", "swemwbs", "score", "--person", margaret, "--stage", "follow-up")
     assert result.exit_code == 1 and "not closed" in result.stderr
     assert "Cancelled" not in result.stderr and "Below are some statements" not in result.stderr
     assert snapshot(db_path) == before
@@ -167,7 +171,7 @@ def episode(db_path) -> dict:
 
 def test_close_asks_each_end_measure(db_path, margaret):
     keys = (
-        pick(0) + pick(0) + pick(1) + pick(1) + pick(2)  # UCLA: ask now; 1, 2, 2; occasionally
+        pick(0) + pick(0) + pick(1) + pick(1) + pick(2) + SAVE  # UCLA: ask; 1, 2, 2; occasionally
         + pick(1)  # SWEMWBS: not collected, declined
         + pick(4)  # ONS4: later
     )  # fmt: skip
@@ -218,14 +222,24 @@ def test_close_asks_every_instrument_and_an_unanswered_question_cancels(db_path)
 
 def test_close_cancelled_during_the_questions_saves_nothing(db_path, margaret):
     before = snapshot(db_path)
-    result = answer(pick(0) + pick(0) + CTRL_C, "close", margaret, "--reason", "planned")
+    result = answer(
+        pick(0) + pick(0) + CTRL_C, "close", margaret, "--reason", "planned", "--date", "2026-11-16"
+    )
     assert result.exit_code == 1 and "Cancelled: nothing was saved." in result.stderr
     assert snapshot(db_path) == before
 
 
-def test_close_after_lost_contact_suggests_could_not_contact(db_path, margaret):
+def test_close_after_lost_contact_preselects_no_reason(db_path, margaret):
+    """Nothing is preselected, not even the likely "could not contact": bare Enters save
+    nothing; the reason is chosen for each measure."""
+    before = snapshot(db_path)
+    hurried = answer(
+        ENTER * 6, "close", margaret, "--reason", "lost-contact", "--date", "2026-11-16"
+    )
+    assert hurried.exit_code == 1 and "Cancelled: nothing was saved." in hurried.stderr
+    assert snapshot(db_path) == before
     result = answer(
-        ENTER * 3, "close", margaret, "--reason", "lost-contact", "--date", "2026-11-16"
+        pick(3) * 3, "close", margaret, "--reason", "lost-contact", "--date", "2026-11-16"
     )
     assert result.exit_code == 0, result
     stored = rows(db_path, "SELECT instrument, skipped_reason FROM measures ORDER BY id")

@@ -891,7 +891,7 @@ def test_breakdowns_for_a_calendar_quarter(caseload):
     demographics = {
         (r["dimension"], r["category"]): r["count"] for r in result["breakdowns"]["demographics"]
     }
-    assert len(demographics) == 10 + 6 + 18 + 8
+    assert len(demographics) == 11 + 6 + 18 + 8  # each code list plus not-recorded
     # Ages at referral: Bob 45, Cara 36 (dob), Dan not stated, Finn 28, Gail 67 (dob, at
     # 08-12), Hal 82, Ivy 55, Kim 33.
     assert {key: n for key, n in demographics.items() if n} == {

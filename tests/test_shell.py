@@ -194,6 +194,8 @@ def test_at_a_terminal_tab_completes_and_history_is_private(db_path, monkeypatch
         TAB,  # -> telephone
         " --minutes 15",
         ENTER,
+        ENTER,  # its date: blank for today
+        ENTER,  # its note: none
         "ucla score 3 3 2 --person 1 --stage baseline",
         ENTER,
         "half a line then Ctrl-C",
@@ -242,10 +244,13 @@ def test_a_command_still_asks_at_a_terminal_and_ctrl_c_cancels_only_it(db_path, 
         monkeypatch,
         "visit log 1",
         ENTER,
-        down,  # kind: the second listed, telephone
+        down,
+        down,  # kind: the second listed, telephone (below "(choose one)")
         ENTER,
         "20",
         ENTER,  # minutes
+        ENTER,  # date: blank for today
+        ENTER,  # note: none
         "visit log 1",
         ENTER,
         CTRL_C,  # at the kind question: this command is cancelled, the session goes on

@@ -6,10 +6,49 @@ from typing import Annotated
 
 import typer
 
+
+def _person_first(ctx: typer.Context, value: str | None) -> str | None:
+    """Resolve PERSON as the command line is read, before any question is asked: an unknown
+    person is refused at once, and a name several people share offers a picker at a terminal
+    (it lists them otherwise). Returns the person's number."""
+    if value is None or ctx.resilient_parsing:
+        return value
+    from connector_cli import session
+    from connector_cli.errors import AmbiguousPerson
+    from connector_cli.store.people import resolve_person
+
+    conn = session.open_db()
+    try:
+        return str(resolve_person(conn, value)["id"])
+    except AmbiguousPerson as error:
+        if not session.interactive(_no_input_given(ctx)):
+            raise
+        return _pick_person(value, error.matches)
+
+
+def _no_input_given(ctx: typer.Context) -> bool:
+    """--no-input may come after PERSON on the command line, so it is not parsed yet."""
+    import sys
+
+    raw = [*getattr(ctx.parent, "protected_args", []), *getattr(ctx.parent, "args", [])]
+    return "--no-input" in raw or "--no-input" in sys.argv[1:] or bool(ctx.params.get("no_input"))
+
+
+def _pick_person(typed: str, matches) -> str:
+    from connector_cli import prompts
+    from connector_cli.store.people import describe
+
+    choices = [(str(row["id"]), describe(row)) for row in matches]
+    return prompts.select(f"'{typed}' matches {len(matches)} people. Which one?", choices)
+
+
 Person = Annotated[
     str,
     typer.Argument(
-        metavar="PERSON", help="Person's number, or part of their name.", show_default=False
+        metavar="PERSON",
+        help="Person's number, or part of their name.",
+        show_default=False,
+        callback=_person_first,
     ),
 ]
 EpisodeOpt = Annotated[
@@ -68,7 +107,15 @@ RisksOpt = _text_option("--risks", "Known risks to a lone worker.")
 NoKnownRisksOpt = Annotated[
     bool, typer.Option("--no-known-risks", help="Asked: no known risks to a lone worker.")
 ]
-SourceOpt = _text_option("--source", "Referral source code, e.g. nhs-gp, self.", "SLUG")
+
+
+def _source_help() -> str:
+    from connector_cli.codes import SOURCES
+
+    return "Referral source: " + ", ".join(c.slug for c in SOURCES) + "."
+
+
+SourceOpt = _text_option("--source", _source_help(), "SLUG")
 ReferrerOpt = _text_option("--referrer", "Referrer's name, role, organisation (never exported).")
 ReasonForReferralOpt = _text_option("--reason", "Reason for referral (never exported).")
 TriggerOpt = Annotated[

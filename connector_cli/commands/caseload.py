@@ -24,7 +24,9 @@ def caseload(as_json: JsonOpt = False) -> None:
     from connector_cli import caseload as domain
     from connector_cli import dates, render_caseload, session
 
-    data = domain.caseload(session.open_db(), today=dates.today())
+    conn = session.open_db()
+    session.note_if_empty(conn)
+    data = domain.caseload(conn, today=dates.today())
     render_caseload.caseload(data, as_json=as_json)
 
 
@@ -36,7 +38,9 @@ def check(as_json: JsonOpt = False) -> None:
     from connector_cli import caseload as domain
     from connector_cli import dates, render_caseload, session
 
-    result = domain.check(session.open_db(), today=dates.today(), figure=as_json)
+    conn = session.open_db()
+    session.note_if_empty(conn)
+    result = domain.check(conn, today=dates.today(), figure=as_json)
     render_caseload.check(result, as_json=as_json)
     if not result.complete:
         raise typer.Exit(code=1)

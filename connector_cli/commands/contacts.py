@@ -49,6 +49,18 @@ def _ask_missing(kind: str | None, minutes: int | None, location: str | None, ca
     return kind, minutes, location
 
 
+def _ask_date_and_note(date: str | None, note: str | None) -> tuple[str | None, str | None]:
+    from connector_cli import dates, prompts
+
+    if date is None:
+        date = prompts.text(
+            "Date (blank for today):", check=lambda t: dates.parse_past_date(t, what="date")
+        )
+    if note is None:
+        note = prompts.text("Note (optional, never exported; blank for none):")
+    return date, note
+
+
 def _check_minutes(text: str) -> None:
     from connector_cli.errors import UserError
 
@@ -117,7 +129,12 @@ def log(
     from connector_cli.models import ContactIn
     from connector_cli.store import write
 
-    kind, minutes, location = _ask_missing(kind, minutes, location, session.interactive(no_input))
+    can_ask = session.interactive(no_input)
+    conn = session.open_db()
+    pathway.episode_for(conn, person, episode)  # an unknown person is refused before questions
+    kind, minutes, location = _ask_missing(kind, minutes, location, can_ask)
+    if can_ask:
+        date, note = _ask_date_and_note(date, note)
     contact = ContactIn(
         date=day_or_today(date),
         kind=kind,
@@ -129,10 +146,7 @@ def log(
         note=note,
         after_closure=after_closure,
     )
-    conn = session.open_db()
-    name, add_volunteer = _volunteer_at_terminal(
-        conn, contact.volunteer, session.interactive(no_input)
-    )
+    name, add_volunteer = _volunteer_at_terminal(conn, contact.volunteer, can_ask)
     if name != contact.volunteer:
         contact = contact.model_copy(update={"volunteer": name})
     with write(conn):

@@ -28,8 +28,13 @@ Number = Annotated[
 def add(
     person: Person,
     text: Annotated[
-        str, typer.Argument(metavar="TEXT", help="The goal in the person's own words.")
-    ],
+        str | None,
+        typer.Argument(
+            metavar="TEXT",
+            help="The goal in the person's own words (asked for at a terminal if left out).",
+            show_default=False,
+        ),
+    ] = None,
     domain: Annotated[
         str | None,
         typer.Option(
@@ -48,16 +53,25 @@ def add(
     from connector_cli.models import GoalIn
     from connector_cli.store import write
 
-    domain = prompts.code(
-        domain,
-        "--domain",
-        codes.GOAL_DOMAINS,
-        "What is the goal about?",
-        can_ask=session.interactive(no_input),
-        what="goal domain",
-    )
-    goal = GoalIn(text=text, domain=domain, date=day_or_today(date))
+    can_ask = session.interactive(no_input)
+    if domain is not None:
+        codes.check(codes.GOAL_DOMAINS, domain, "goal domain")  # a typo first
+    day = day_or_today(date)
     conn = session.open_db()
+    person_row, episode_row = pathway.episode_for(conn, person, episode)
+    pathway.check_can_add_goal(episode_row)  # refused before any question
+    text = prompts.require(
+        text,
+        "TEXT (the goal in quotes)",
+        lambda: prompts.text(f"{person_row['name']}'s goal, in their own words:", required=True),
+        can_ask=can_ask,
+        what="goal",
+    )
+    domain = prompts.code(
+        domain, "--domain", codes.GOAL_DOMAINS, "What is the goal about?",
+        can_ask=can_ask, what="goal domain",
+    )  # fmt: skip
+    goal = GoalIn(text=text, domain=domain, date=day)
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
         goal_id, number = pathway.add_goal(conn, episode_row, goal)
@@ -86,16 +100,21 @@ def review(
     from connector_cli.models import GoalReviewIn
     from connector_cli.store import write
 
+    if progress is not None:
+        codes.check(codes.GOAL_PROGRESS, progress, "progress")  # a typo first
+    day = day_or_today(date)
+    conn = session.open_db()
+    person_row, episode_row = pathway.episode_for(conn, person, episode)
+    goal = pathway.goal_to_review(conn, episode_row, number)  # refused before any question
     progress = prompts.code(
         progress,
         "--progress",
         codes.GOAL_PROGRESS,
-        f"Progress on goal {number}:",
+        f'Progress on {person_row["name"]}\'s goal {number}, "{goal["text"]}":',
         can_ask=session.interactive(no_input),
         what="progress",
     )
-    review_in = GoalReviewIn(progress=progress, date=day_or_today(date), note=note)
-    conn = session.open_db()
+    review_in = GoalReviewIn(progress=progress, date=day, note=note)
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
         pathway.review_goal(conn, episode_row, number, review_in)

@@ -93,26 +93,44 @@ def _missing_answers(instrument_id: str):
     )
 
 
-def _get_answers(instrument_id: str, texts, extra: dict, can_ask: bool):
+def _get_answers(instrument_id: str, texts, extra: dict, can_ask: bool, saving: bool = False):
+    """Answers from the command line, else asked one by one; when they are to be saved, the
+    score is shown first and "Save these answers?" asked (a bare Enter saves nothing)."""
     if texts:
         return _parse(instrument_id, texts), extra
     if not can_ask:
         raise _missing_answers(instrument_id)
+    from connector_cli.errors import UserError
     from connector_cli.measures_ask import ask_answers
 
-    asked, asked_extra = ask_answers(instrument_id, ask_extra=not extra)
+    given = ask_answers(instrument_id, ask_extra=not extra, confirm_save=saving)
+    if given is None:
+        raise UserError("Not saved: you chose not to keep these answers.")
+    asked, asked_extra = given
     return asked, {**extra, **asked_extra}
 
 
-def _ask_stage(conn, episode_row, instrument_id: str, day, can_ask: bool) -> str:
-    from connector_cli import codes, prompts
-    from connector_cli.measures import suggested_stage
+def _ask_stage(conn, episode_row, instrument_id: str, day, can_ask: bool, skipping=False) -> str:
+    """Offer only the stages that would be accepted today, the one due first."""
+    from connector_cli import codes, measures, prompts
+    from connector_cli.errors import UserError
 
     def ask():
-        default = suggested_stage(conn, episode_row, instrument_id, day)
-        return prompts.select(
-            "Which stage is this?", [(c.slug, c.label) for c in codes.STAGES], default=default
-        )
+        allowed, refusals = [], []
+        for c in codes.STAGES:
+            try:
+                measures.check_can_record(
+                    conn, episode_row, instrument_id, c.slug, day, skipping=skipping
+                )
+                allowed.append((c.slug, c.label))
+            except UserError as error:
+                refusals.append(str(error))
+        if not allowed:
+            raise UserError(f"No stage can be recorded on {day}: {refusals[0]}")
+        default = measures.suggested_stage(conn, episode_row, instrument_id, day)
+        if default not in {slug for slug, _ in allowed}:
+            default = None
+        return prompts.select("Which stage is this?", allowed, default=default)
 
     return prompts.require(None, "--stage", ask, can_ask=can_ask, what="stage")
 
@@ -177,7 +195,7 @@ def _record(instrument_id, texts, extra, person, stage, date, episode, by, can_a
     stage = codes.check(codes.STAGES, stage, "stage")
     # Refuse a stage or date that makes no sense before asking anyone seven questions.
     measures.check_can_record(conn, episode_row, instrument_id, stage, day)
-    answers, extra = _get_answers(instrument_id, texts, extra, can_ask)
+    answers, extra = _get_answers(instrument_id, texts, extra, can_ask, saving=True)
     result = surveys.score_answers(instrument_id, answers, extra)
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
@@ -344,7 +362,10 @@ def skip(
     day = day_or_today(date, "measure date")
     conn = session.open_db()
     person_row, episode_row = pathway.episode_for(conn, person, episode)
-    stage = stage or _ask_stage(conn, episode_row, "ucla3", day, can_ask)
+    asked_about = "ucla3" if instrument.strip().casefold() == "all" else instrument
+    if stage is None:
+        asked_about = measures.resolve_instrument(asked_about)
+        stage = _ask_stage(conn, episode_row, asked_about, day, can_ask, skipping=True)
     reason = prompts.require(
         reason,
         "--reason",

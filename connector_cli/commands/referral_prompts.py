@@ -15,7 +15,7 @@ def _pick(message: str, code_list, *, allow_skip: bool = True, show_slug: bool =
     if allow_skip:
         # First, so a hurried Enter records "not asked" rather than a false answer.
         choices.insert(0, (SKIP, SKIP_LABEL))
-    answer = prompts.select(message, choices)
+    answer = prompts.select(message, choices, default=SKIP if allow_skip else None)
     return None if answer == SKIP else answer
 
 
@@ -73,6 +73,7 @@ def _ask_risks(values: dict) -> None:
     choice = prompts.select(
         "Known risks to a lone worker?",
         [(SKIP, SKIP_LABEL), ("none", "No known risks"), ("some", "Yes - describe them")],
+        default=SKIP,
     )
     if choice == "none":
         values["no_known_risks"] = True
@@ -110,7 +111,10 @@ def _ask_home_details(values: dict) -> None:
 
 
 def _ask_status(values: dict) -> None:
-    values["status"] = _pick("Decision on the referral:", codes.STATUSES, allow_skip=False)
+    # Pending is what a referral is until someone decides: the truthful answer to a hurried Enter.
+    values["status"] = prompts.select(
+        "Decision on the referral:", [(c.slug, c.label) for c in codes.STATUSES], default="pending"
+    )
     if values["status"] in ("declined", "failed") and not values["status_reason"]:
         values["status_reason"] = prompts.text("Reason:", required=True)
 
@@ -154,7 +158,9 @@ def ask_missing(values: dict) -> dict:
     _ask_home_details(values)
     if values["consent_to_share"] is None:
         answer = prompts.select(
-            "Consent to share information?", [(SKIP, SKIP_LABEL), ("yes", "Yes"), ("no", "No")]
+            "Consent to share information?",
+            [(SKIP, SKIP_LABEL), ("yes", "Yes"), ("no", "No")],
+            default=SKIP,
         )
         values["consent_to_share"] = {"yes": True, "no": False}.get(answer)
     if not (values["risks"] or values["no_known_risks"]):

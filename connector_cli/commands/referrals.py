@@ -218,13 +218,30 @@ def _decide(
     reason: str | None,
     episode: int | None,
     by: str | None = None,
+    no_input: bool = False,
 ) -> None:
-    from connector_cli import pathway, session
+    from connector_cli import pathway, prompts, session
     from connector_cli.models import StatusChange
     from connector_cli.store import write
 
-    change = StatusChange(status=status, date=day_or_today(date), reason=reason, decline_by=by)
+    day = day_or_today(date)
     conn = session.open_db()
+    pathway.episode_for(conn, person, episode)  # an unknown person is refused before questions
+    if status != "accepted":
+        can_ask = session.interactive(no_input)
+        reason = prompts.require(
+            reason,
+            "--reason",
+            lambda: prompts.text(f"Why was the referral {status}?", required=True),
+            can_ask=can_ask,
+            what="reason",
+        )
+        if status == "declined" and by is None and can_ask:
+            by = prompts.select(
+                "Declined by whom?",
+                [("person", "The person declined"), ("criteria", "Does not meet the criteria")],
+            )
+    change = StatusChange(status=status, date=day, reason=reason, decline_by=by)
     with write(conn):
         person_row, episode_row = pathway.episode_for(conn, person, episode)
         pathway.change_status(conn, episode_row, change)
@@ -233,7 +250,9 @@ def _decide(
     )
 
 
-ReasonOpt = Annotated[str, typer.Option("--reason", help="A short reason.")]
+ReasonOpt = Annotated[
+    str | None, typer.Option("--reason", help="A short reason (asked for at a terminal).")
+]
 
 
 @referral_app.command("accept")
@@ -245,7 +264,7 @@ def accept(person: Person, date: DateOpt = None, episode: EpisodeOpt = None) -> 
 @referral_app.command("decline")
 def decline(
     person: Person,
-    reason: ReasonOpt,
+    reason: ReasonOpt = None,
     date: DateOpt = None,
     by: Annotated[
         str | None,
@@ -256,17 +275,22 @@ def decline(
         ),
     ] = None,
     episode: EpisodeOpt = None,
+    no_input: NoInputOpt = False,
 ) -> None:
     """Decline a pending referral, with a reason."""
-    _decide(person, "declined", date, reason, episode, by)
+    _decide(person, "declined", date, reason, episode, by, no_input)
 
 
 @referral_app.command("fail")
 def fail(
-    person: Person, reason: ReasonOpt, date: DateOpt = None, episode: EpisodeOpt = None
+    person: Person,
+    reason: ReasonOpt = None,
+    date: DateOpt = None,
+    episode: EpisodeOpt = None,
+    no_input: NoInputOpt = False,
 ) -> None:
     """Record a failed referral (could not be contacted, wrong details, duplicate)."""
-    _decide(person, "failed", date, reason, episode)
+    _decide(person, "failed", date, reason, episode, None, no_input)
 
 
 @referral_app.command("edit")

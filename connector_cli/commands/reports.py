@@ -99,10 +99,11 @@ def report(
     from connector_cli import render_reports
     from connector_cli.dates import today
     from connector_cli.reports import published_figures
-    from connector_cli.session import open_db
+    from connector_cli.session import note_if_empty, open_db
 
     period = _period(quarter, year, start, end)
     k = _threshold(suppress_below)
+    note_if_empty(open_db())
     published = published_figures(open_db(), period=period, k=k)
     if as_json:
         typer.echo(render_reports.report_json(published, today=today()))
@@ -147,11 +148,12 @@ def export(
     from connector_cli import render_reports
     from connector_cli.dates import today
     from connector_cli.export import default_folder, write_export
-    from connector_cli.session import open_db
+    from connector_cli.session import note_if_empty, open_db
 
     period = _period(quarter, year, start, end)
     k = _threshold(suppress_below)
     folder = out if out is not None else default_folder(period)
+    note_if_empty(open_db())
     result = write_export(
         open_db(),
         period=period,

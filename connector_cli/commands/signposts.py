@@ -141,17 +141,21 @@ def outcome(
     from connector_cli import codes, pathway, prompts, session
     from connector_cli.store import write
 
+    if result is not None:
+        codes.check(codes.SIGNPOST_OUTCOMES, result, "signpost outcome")  # a typo first
+    conn = session.open_db()
+    person_row, signpost_row = pathway.signpost_for(conn, signpost_id)  # before any question
     result = prompts.code(
         result,
         "OUTCOME (e.g. attended)",
         codes.SIGNPOST_OUTCOMES,
-        "What happened?",
+        f"What happened with {person_row['name']}'s signpost to {signpost_row['to_text']} "
+        f"({signpost_row['date']})?",
         can_ask=session.interactive(no_input),
         what="outcome",
     )
     slug = codes.check(codes.SIGNPOST_OUTCOMES, result, "signpost outcome")
     day = day_or_today(date)
-    conn = session.open_db()
     with write(conn):
         row = pathway.signpost_outcome(conn, signpost_id, slug, day)
     label = codes.label(codes.SIGNPOST_OUTCOMES, slug).lower()

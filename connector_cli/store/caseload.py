@@ -301,14 +301,18 @@ def baseline_ucla_skipped(conn: sqlite3.Connection, reasons: tuple[str, ...]) ->
 
 def end_measures_missing(conn: sqlite3.Connection, closed_before: str) -> list[sqlite3.Row]:
     """(episode, instrument) pairs with no end record, for episodes closed before
-    `closed_before` (not after a death): every instrument recorded at baseline (so each
+    `closed_before` (not after a death, a move or a hospital stay: codes.NO_END_MEASURES):
+    every instrument recorded at baseline (so each
     baseline gets its pair; asking again is right even if it was declined then), and UCLA
     always. Each closed episode looks up its own baseline records and probes for the matching
     end record in measures(episode_id, instrument, stage); people are joined for the gaps
     only."""
+    from connector_cli.codes import NO_END_MEASURES
+
+    not_expected = ", ".join(f"'{slug}'" for slug in NO_END_MEASURES)
     closed = (
         "e.status = 'accepted' AND e.closure_date < :closed_before "
-        "AND e.closure_reason IS NOT 'died'"
+        f"AND coalesce(e.closure_reason, '') NOT IN ({not_expected})"
     )
     return conn.execute(
         f"""SELECT x.person_id, p.name, x.episode_id, x.closure_date, x.instrument FROM (

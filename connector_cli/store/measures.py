@@ -58,6 +58,14 @@ def taken(
     ).fetchall()
 
 
+def stage_records(conn: sqlite3.Connection, episode_id: int, stage: str) -> list[sqlite3.Row]:
+    """Every record of the episode at one stage (scored or not collected), oldest first."""
+    return conn.execute(
+        "SELECT * FROM measures WHERE episode_id = ? AND stage = ? ORDER BY date, id",
+        [episode_id, stage],
+    ).fetchall()
+
+
 def first_support_contact(conn: sqlite3.Connection, episode_id: int) -> str | None:
     return conn.execute(
         f"SELECT min(date) FROM contacts WHERE episode_id = ? AND kind IN {SUPPORT_KINDS_SQL} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from connector_cli.errors import UserError
+from connector_cli.errors import AmbiguousPerson, UserError
 
 MAX_LISTED_MATCHES = 8
 
@@ -30,16 +30,27 @@ def resolve_person(conn: sqlite3.Connection, text: str) -> sqlite3.Row:
     if len(matches) > 1 and len(exact) == 1:
         return exact[0]
     if len(matches) > 1:
-        listed = "; ".join(f"{row['id']} {row['name']}" for row in matches[:MAX_LISTED_MATCHES])
+        listed = "; ".join(describe(row) for row in matches[:MAX_LISTED_MATCHES])
         more = (
             f" and {len(matches) - MAX_LISTED_MATCHES} more"
             if len(matches) > MAX_LISTED_MATCHES
             else ""
         )
-        raise UserError(
-            f"'{wanted}' matches {len(matches)} people: {listed}{more}. Use the number."
+        raise AmbiguousPerson(
+            f"'{wanted}' matches {len(matches)} people: {listed}{more}. Use the number.",
+            matches,
         )
     return matches[0]
+
+
+def has_people(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM people LIMIT 1").fetchone() is not None
+
+
+def describe(row: sqlite3.Row) -> str:
+    """`12 Joan Price (born 1948-05-02, Docks)`: enough to tell namesakes apart."""
+    bits = [f"born {row['dob']}" if row["dob"] else "no date of birth", row["area"] or "no area"]
+    return f"{row['id']} {row['name']} ({', '.join(bits)})"
 
 
 def _name_matches(conn: sqlite3.Connection, fragment: str) -> list[sqlite3.Row]:

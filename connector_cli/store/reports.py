@@ -13,6 +13,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 
+from connector_cli.codes import NO_END_MEASURES
 from connector_cli.store.pathway import SUPPORT_KINDS_SQL
 
 UCLA = "ucla3"
@@ -327,7 +328,8 @@ AGE_AT_REFERRAL = """coalesce(e.age_at_referral, CASE WHEN p.dob IS NOT NULL THE
     - (strftime('%m-%d', e.referral_date) < strftime('%m-%d', p.dob)) END)"""
 
 AGE_BAND = f"""CASE
-    WHEN {AGE_AT_REFERRAL} IS NULL THEN 'not stated'
+    WHEN {AGE_AT_REFERRAL} IS NULL AND e.age_not_stated = 1 THEN 'not stated'
+    WHEN {AGE_AT_REFERRAL} IS NULL THEN 'not-recorded'
     WHEN {AGE_AT_REFERRAL} < 30 THEN '<30'
     WHEN {AGE_AT_REFERRAL} >= 100 THEN '100+'
     ELSE ({AGE_AT_REFERRAL} / 10 * 10) || '-' || ({AGE_AT_REFERRAL} / 10 * 10 + 9) END"""
@@ -365,6 +367,9 @@ COMPLETENESS_FIELDS = (
     "closure_reason",
 )
 
+# After a death, a move or a hospital stay end measures are not expected: not counted missing.
+_NO_END_MEASURES = ", ".join(f"'{slug}'" for slug in NO_END_MEASURES)
+
 _COMPLETENESS = f"""
     SELECT count(*) AS episodes,
         sum(p.gender IS NOT NULL) AS gender,
@@ -377,7 +382,8 @@ _COMPLETENESS = f"""
         sum(EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
                     AND m.instrument = '{UCLA}' AND m.stage = 'baseline'
                     AND m.date <= coalesce(:e, m.date))) AS ucla_baseline,
-        sum(EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
+        sum(e.closure_reason IN ({_NO_END_MEASURES})
+            OR EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
                     AND m.instrument = '{UCLA}' AND m.stage = 'end'
                     AND m.date <= coalesce(:e, m.date))) AS ucla_end,
         sum(e.closure_reason IS NOT NULL) AS closure_reason
