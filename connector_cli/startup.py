@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, get_args, get_origin
+import types
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
 
 import typer
 
@@ -67,11 +69,28 @@ def _without_commands(group):
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}\Z")
 
 
+def _optional(annotation: Any) -> Any:
+    """X for `X | None` (an option that may be left out); the annotation itself otherwise."""
+    if isinstance(annotation, types.UnionType) or get_origin(annotation) is Union:
+        others = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if len(others) == 1:
+            return others[0]
+    return annotation
+
+
 def _plain(annotation: Any) -> type | None:
-    """str, int or bool (or a list of them): the types read here; None for anything else."""
+    """str, int, bool or Path (or a list of them, or any of these or None): the types read
+    here; None for anything else."""
+    annotation = _optional(annotation)
     if get_origin(annotation) is list:
         (annotation,) = get_args(annotation) or (None,)
-    return annotation if annotation in (str, int, bool) else None
+    return annotation if annotation in (str, int, bool, Path) else None
+
+
+def _in_range(value: int, info) -> bool:
+    """Within the option's min/max (Typer reports a value outside them itself)."""
+    low, high = getattr(info, "min", None), getattr(info, "max", None)
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 def _read(kind: type, value: Any) -> tuple[bool, Any]:
@@ -90,6 +109,7 @@ def use_plain_values() -> None:
     try:
         from typer import core
         from typer._coercion import RuntimeParam, build_runtime_param
+        from typer._param_types import coerce_cli_path
     except ImportError:
         return
     parameter = getattr(core, "_TyperParameter", None)
@@ -100,13 +120,21 @@ def use_plain_values() -> None:
     class PlainValues(RuntimeParam):
         def _coerce_value(self, value, param, ctx):
             kind = _plain(self.annotation)
-            if get_origin(self.annotation) is list and isinstance(value, list | tuple):
+            annotation = _optional(self.annotation)
+            if value is None and annotation is not self.annotation:
+                return None  # an optional value left out
+            if kind is Path and isinstance(value, str):
+                # Typer's own path checks (exists, readable...), without its pydantic adapter
+                return coerce_cli_path(
+                    value, self.parameter_info, path_type=Path, param=param, ctx=ctx
+                )
+            if get_origin(annotation) is list and isinstance(value, list | tuple):
                 read = [_read(kind, item) for item in value]
                 if all(ok for ok, _ in read):
                     return [item for _, item in read]
-            elif get_origin(self.annotation) is not list:
+            elif get_origin(annotation) is not list:
                 ok, read_value = _read(kind, value)
-                if ok:
+                if ok and (kind is not int or _in_range(read_value, self.parameter_info)):
                     return read_value
             param._runtime_param = build_runtime_param(param.type_descriptor)
             return param._runtime_param._coerce_value(value, param=param, ctx=ctx)
@@ -132,7 +160,9 @@ def _is_plain(param) -> bool:
         descriptor.file_annotation is None
         and getattr(info, "parser", None) is None
         and getattr(info, "click_type", None) is None
-        and getattr(info, "min", None) is None
-        and getattr(info, "max", None) is None
         and not getattr(info, "clamp", False)
+        and (
+            _plain(descriptor.annotation) is not Path
+            or getattr(info, "path_type", None) in (None, Path)
+        )
     )

@@ -178,3 +178,88 @@ def test_plain_table_prints_what_rich_prints():
         rich.print(table)
         assert fast.file.getvalue() == rich.file.getvalue(), (columns, rows, width)
     assert printed > 20  # the rest hold markup or are too wide: Rich prints those
+
+
+def test_typer_internals_the_plain_reader_relies_on_have_not_changed_shape():
+    """startup.use_plain_values hooks private Typer internals. If a Typer release moves or
+    reshapes them the hook switches itself off and every command silently pays for pydantic
+    again: this test fails loudly instead (re-check startup.py against the new Typer)."""
+    import inspect
+
+    from typer import core
+    from typer._coercion import RuntimeParam, build_runtime_param, resolve_type_descriptor
+    from typer._param_types import coerce_cli_path
+
+    parameter = core._TyperParameter
+    assert getattr(parameter, "_plain_values", False), "startup.use_plain_values is not installed"
+    assert "get_runtime_param" in vars(parameter) or hasattr(parameter, "get_runtime_param")
+    assert list(inspect.signature(RuntimeParam._coerce_value).parameters) == [
+        "self",
+        "value",
+        "param",
+        "ctx",
+    ]
+    assert {"parameter_info", "annotation"} <= set(inspect.signature(RuntimeParam).parameters)
+    assert list(inspect.signature(build_runtime_param).parameters) == ["descriptor"]
+    assert {"value", "parameter_info", "path_type", "param", "ctx"} <= set(
+        inspect.signature(coerce_cli_path).parameters
+    )
+    descriptor = resolve_type_descriptor(int, __import__("typer").models.OptionInfo())
+    assert {"annotation", "parameter_info", "file_annotation"} <= set(vars(descriptor))
+    # And the hook is really used: a command's int option is read without a TypeAdapter.
+    command = typer.main.get_command(app)
+    visit_log = command.commands["visit"].commands["log"]
+    minutes = next(p for p in visit_log.params if p.name == "minutes")
+    runtime = minutes.get_runtime_param()
+    assert type(runtime).__name__ == "PlainValues", type(runtime)
+
+
+def _option(annotation, **info):
+    """A real Typer option of that type, as a one-command app builds it."""
+    tiny = typer.Typer()
+
+    def command(x=typer.Option(None, "--x", **info)):  # noqa: B008
+        pass
+
+    command.__annotations__ = {"x": annotation}
+    tiny.command()(command)
+    return typer.main.get_command(tiny).params[0]
+
+
+def _outcome(runtime, value, param):
+    try:
+        return ("ok", runtime._coerce_value(value, param=param, ctx=None))
+    except Exception:  # a refusal (BadParameter): Typer words it
+        return ("refused",)
+
+
+def _typer_reads(annotation, value, **info):
+    from typer._coercion import build_runtime_param
+
+    param = _option(annotation, **info)
+    return _outcome(build_runtime_param(param.type_descriptor), value, param)
+
+
+def _plain_reads(annotation, value, **info):
+    param = _option(annotation, **info)
+    runtime = param.get_runtime_param()
+    assert type(runtime).__name__ == "PlainValues", annotation
+    return _outcome(runtime, value, param)
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [str | None, int | None, bool | None, list[str] | None, __import__("pathlib").Path | None],
+    ids=["str?", "int?", "bool?", "list[str]?", "Path?"],
+)
+def test_optional_and_path_values_read_as_typers_own_converter_reads_them(annotation, tmp_path):
+    values = ["15", "007", "-3", "abc", "", " 7", str(tmp_path), str(tmp_path / "new.csv")]
+    for value in values:
+        value = [value] if "list" in str(annotation) else value
+        assert _plain_reads(annotation, value) == _typer_reads(annotation, value), value
+
+
+def test_ranged_numbers_read_as_typers_own_converter_reads_them():
+    for value in ("0", "1", "20", "21", "-5", "abc", 7, " 3"):
+        plain = _plain_reads(int | None, value, min=1, max=20)
+        assert plain == _typer_reads(int | None, value, min=1, max=20), value
