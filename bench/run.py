@@ -530,13 +530,16 @@ def table(results, infos, sizes, runs) -> str:
                 f"{case.target} | {met} |"
             )
             continue
-        floor = results["floor"].get(case.label, Timing(failed="—"))
+        floor = results["floor"].get(case.label)
+        shown_floor = _ms(floor) if floor else "—"  # Tab and the shell have no SQL floor
         by_floor = (
-            "" if timing.failed or floor.failed else f"{timing.median_ms / floor.median_ms:.1f}×"
+            ""
+            if timing.failed or not floor or floor.failed
+            else f"{timing.median_ms / floor.median_ms:.1f}×"
         )
         by_help = "" if timing.failed else f"{timing.median_ms / help_ms.median_ms:.2f}×"
         lines.append(
-            f"| {case.label} | {' | '.join(cells)} | {_ms(floor)} | {by_floor} | {by_help} | "
+            f"| {case.label} | {' | '.join(cells)} | {shown_floor} | {by_floor} | {by_help} | "
             f"{case.target} | {verdict(case, results, sizes)} |"
         )
     for case in CASES:
