@@ -270,6 +270,7 @@ def write_export(
 
 def _write_files(conn, period, folder, k, records, excel, xlsx=False) -> ExportResult:
     from connector_cli import settings
+    from connector_cli.labels import row_label
     from connector_cli.reports import published_figures
     from connector_cli.store import reports as store
 
@@ -283,8 +284,12 @@ def _write_files(conn, period, folder, k, records, excel, xlsx=False) -> ExportR
     for table, columns in BREAKDOWN_COLUMNS.items():
         if table not in published.breakdowns:
             continue  # not published for a --from/--to span
-        rows = ([cell(row[c]) for c in columns] for row in published.breakdowns[table])
-        result.files.append(_aggregate(folder, table, columns, rows, published, excel))
+        rows = (
+            [*(cell(row[c]) for c in columns), cell(row_label(table, row))]
+            for row in published.breakdowns[table]
+        )
+        header = (*columns, "label")  # every breakdown file ends with the code's plain words
+        result.files.append(_aggregate(folder, table, header, rows, published, excel))
     if published.outcomes is not None:  # standard periods only
         from connector_cli.outcomes import COLUMNS, csv_rows
 

@@ -70,6 +70,10 @@ ROW_LABELS = {
     "closures": lambda r: code_label(codes.CLOSURE_REASONS, r["reason"]),
     "demographics": lambda r: code_label(DEMOGRAPHIC_LISTS.get(r["dimension"], ()), r["category"]),
     "gaps": lambda r: signpost_category_label(r["category"]),
+    "contact_locations": lambda r: code_label(codes.LOCATIONS, r["location"]),
+    "goal_domains": lambda r: code_label(codes.GOAL_DOMAINS, r["domain"]),
+    "signpost_outcomes": lambda r: code_label(codes.SIGNPOST_OUTCOMES, r["outcome"]),
+    "choice_reasons": lambda r: code_label(codes.CHOICE_SUB_REASONS, r["sub_reason"]),
 }
 
 

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -33,22 +34,23 @@ from tests.test_suppression import HIDDEN_SUMMARY_K5
 
 AGGREGATE_FILES = {
     "summary.csv": ["metric", "value", "description"],
-    "referral_sources.csv": ["group", "source", "count"],
+    "referral_sources.csv": ["group", "source", "count", "label"],
     "trigger_groups.csv": [
         "group",
         "referrals",
         "ucla_paired_n",
         "ucla_improved",
         "ucla_became_not_lonely",
+        "label",
     ],
-    "signposts.csv": ["group", "category", "count"],
-    "closures.csv": ["group", "reason", "count"],
-    "demographics.csv": ["dimension", "category", "count"],
-    "gaps.csv": ["category", "area", "reason", "count"],
-    "contact_locations.csv": ["location", "count"],
-    "goal_domains.csv": ["domain", "count"],
-    "signpost_outcomes.csv": ["outcome", "count"],
-    "choice_reasons.csv": ["sub_reason", "count"],
+    "signposts.csv": ["group", "category", "count", "label"],
+    "closures.csv": ["group", "reason", "count", "label"],
+    "demographics.csv": ["dimension", "category", "count", "label"],
+    "gaps.csv": ["category", "area", "reason", "count", "label"],
+    "contact_locations.csv": ["location", "count", "label"],
+    "goal_domains.csv": ["domain", "count", "label"],
+    "signpost_outcomes.csv": ["outcome", "count", "label"],
+    "choice_reasons.csv": ["sub_reason", "count", "label"],
     "outcomes.csv": ["measure", "group", "n", "value", "ci_low", "ci_high", "description"],
 }
 EPISODE_HEADER = (
@@ -119,17 +121,24 @@ def test_breakdown_files_match_the_published_figures(caseload, tmp_path):  # noq
     assert sources["not-recorded"] == "0"
     closures = [list(r.values()) for r in read_csv(tmp_path / "x" / "closures.csv")]
     assert closures[:3] == [
-        ["planned", "planned", "2"],  # the only planned reason: equals closed_planned
-        ["early", "choice", "*"],
-        ["early", "need-intensified", "0"],
+        ["planned", "planned", "2", "End of agreed support"],  # equals closed_planned
+        ["early", "choice", "*", "Person chose to end support"],
+        ["early", "need-intensified", "0", "Needs became too complex; referred on"],
     ]
     assert read_csv(tmp_path / "x" / "gaps.csv") == [
-        {"category": "private/transport", "area": "Headingley", "reason": "cost", "count": "*"},
+        {
+            "category": "private/transport",
+            "area": "Headingley",
+            "reason": "cost",
+            "count": "*",
+            "label": "Private sector - Transport",
+        },
         {
             "category": "third-sector/befriending",
             "area": "LS6",
             "reason": "none-exists",
             "count": "*",
+            "label": "Third sector - Befriending",
         },
     ]
 
@@ -317,8 +326,10 @@ def test_no_personal_field_reaches_any_file(caseload, tmp_path, flags):  # noqa:
     for path in files:
         data = path.read_bytes()
         for text in personal:
-            for encoded in (text.encode("utf-8"), text.lower().encode("utf-8")):
-                assert encoded not in data, (path.name, text)
+            assert text.encode("utf-8") not in data, (path.name, text)
+            # lower case too, as a whole word ("King" is a name; "making" in a label is not)
+            pattern = rb"(?<![a-z])" + re.escape(text.lower().encode("utf-8")) + rb"(?![a-z])"
+            assert not re.search(pattern, data), (path.name, text)
     # The report on screen and as JSON neither.
     for args in (("--json",), ()):
         shown = ok("report", "--quarter", "2026Q3", "--suppress-below", "0", *args).stdout
@@ -479,7 +490,12 @@ def test_a_closure_with_no_reason_is_counted_in_closures_csv(caseload, tmp_path,
     export(tmp_path / "c", "--suppress-below", "0")
     closures = read_csv(tmp_path / "c" / "closures.csv")
     summary = {r["metric"]: r["value"] for r in read_csv(tmp_path / "c" / "summary.csv")}
-    assert {"group": "other", "reason": "not-recorded", "count": "1"} in closures
+    assert {
+        "group": "other",
+        "reason": "not-recorded",
+        "count": "1",
+        "label": "Not recorded",
+    } in closures
     for group in ("planned", "early", "other"):
         in_group = sum(int(r["count"]) for r in closures if r["group"] == group)
         assert in_group == int(summary[f"closed_{group}"]), group
@@ -495,3 +511,25 @@ def test_any_text_becomes_a_spreadsheet_safe_cell(text):
         float(safe)  # only a plain number such as -3 may start with - or +
     if text.isprintable() and not text.startswith(FORMULA_START):
         assert safe == text  # ordinary text is left as it was
+
+
+def test_every_breakdown_row_ends_with_its_codes_plain_words(caseload, tmp_path):  # noqa: F811
+    """Issue 17: a `label` column after the existing columns, in plain words for each code."""
+    export(tmp_path / "l")
+    labelled = {name: read_csv(tmp_path / "l" / name) for name in AGGREGATE_FILES}
+    sources = {r["source"]: r["label"] for r in labelled["referral_sources.csv"]}
+    assert sources["la-spa"] == "Local authority - Single Point of Access"
+    assert sources["vcse-age"] == "Third sector - Age specific"
+    ethnicity = {
+        r["category"]: r["label"]
+        for r in labelled["demographics.csv"]
+        if r["dimension"] == "ethnicity"
+    }
+    assert ethnicity["A"] == "White British"  # as codes.md words it
+    closures = {r["reason"]: r["label"] for r in labelled["closures.csv"]}
+    assert closures["died"] == "Died" and closures["not-recorded"] == "Not recorded"
+    signposts = {f"{r['group']}/{r['category']}": r["label"] for r in labelled["signposts.csv"]}
+    assert signposts["third-sector/lunch-club"].startswith("Third sector - Lunch club")
+    for name, rows_ in labelled.items():
+        if name not in ("summary.csv", "outcomes.csv"):
+            assert all(r["label"] for r in rows_), name  # no row without words
