@@ -290,8 +290,9 @@ def _footnotes(published) -> list[str]:
     elif k > 1:
         small = "a count of 1" if k == 2 else f"a count from 1 to {k - 1}"
         notes = [
-            f"* hidden: who people are ({small}, or a count that would reveal one),",
-            f"  or an outcome group of fewer than {k} people. Activity is always exact.",
+            f"* hidden: who people are ({small}, or a count that would",
+            f"  reveal one), or an outcome group of fewer than {k} people. Activity is always",
+            "  exact.",
         ]
     else:
         notes = [f"Disclosure control is OFF (k = {k}): small numbers are shown. Do not share."]

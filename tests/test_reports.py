@@ -1154,7 +1154,7 @@ def test_report_text_fits_80_columns_with_footnotes_and_charts(caseload, monkeyp
     assert len(lines) <= 130  # two screens and the outcome section with its 16 groups
     assert "Connector report 2026Q3: 2026-07-01 to 2026-09-30" in text
     assert "* hidden: who people are (a count from 1 to 4, or a count that" in text
-    assert "outcome group of fewer than 5 people. Activity is always exact." in text
+    assert "outcome group of fewer than 5 people. Activity is always\n  exact." in text
     assert "statistical convention, not a" in text
     assert "rise of 3 or more metric points" in text
     assert "strict threshold" in text
