@@ -373,8 +373,9 @@ def _workbook(conn, folder: Path, period: Period, k: int, files: list[WrittenFil
         "tool": f"connector {__version__}",
         "scheme": scheme_title(conn),
     }
-    path = write_workbook(folder, [f.name for f in files if f.name.endswith(".csv")], about)
-    return WrittenFile(WORKBOOK_FILE, len(files), _sha256(path))
+    sheets = [f.name for f in files if f.name.endswith(".csv")]
+    path = write_workbook(folder, sheets, about)
+    return WrittenFile(WORKBOOK_FILE, len(sheets), _sha256(path))  # rows: sheets of figures
 
 
 def scheme_title(conn) -> str | None:

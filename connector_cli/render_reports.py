@@ -414,6 +414,8 @@ def print_export(result, *, period, today: date) -> None:
     for f in result.files:
         if f.name.endswith(".json"):
             detail = "file list with SHA-256 and hidden-cell counts"
+        elif f.name.endswith(".xlsx"):
+            detail = f"workbook: a Read me sheet and {_count(f.rows, 'sheet', 'sheets')}"
         else:
             detail = _count(f.rows, "row", "rows") + (
                 f", {f.suppressed_cells} hidden" if f.suppressed_cells else ""
