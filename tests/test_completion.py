@@ -163,7 +163,7 @@ def test_code_options_complete_from_their_code_lists(db_path):
     assert complete("ucla", "score", "--by", "") == ["connector", "volunteer", "self"]
     assert complete("new-referral", "--ethnicity", "") == list("ABCDEFGHJKLMNPRSZ")
     assert complete("goal", "review", "1", "1", "--progress", "a") == ["achieved", "a-lot"]
-    assert complete("signpost", "outcome", "1", "s") == ["still-attending"]
+    assert complete("signpost", "outcome", "1", "s") == ["still-attending", "stopped-attending"]
     assert complete("visit", "log", "1", "--date", "y", shell="fish") == ["yesterday\t2026-11-19"]
     assert complete("referral", "decline", "1", "--reason", "") == []  # free text: nothing
 

@@ -204,7 +204,7 @@ DOWN, ENTER, CTRL_C = "\x1b[B", "\r", "\x03"
 
 
 def test_at_a_terminal_the_category_and_note_are_asked(db_path, margaret, monkeypatch):
-    keys = [DOWN * 4, ENTER, "Pension going missing", ENTER]  # 5th category: financial
+    keys = [DOWN * 5, ENTER, "Pension going missing", ENTER]  # past "(choose one)": financial
     result = _at_terminal(monkeypatch, "concern", "add", "Margaret", keys=keys)
     assert result.exit_code == 0, result
     assert rows(db_path, "SELECT category, note FROM concerns") == [

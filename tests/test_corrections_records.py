@@ -172,6 +172,7 @@ def test_visit_edit_changes_kind_minutes_volunteer_and_note(db_path, ann):
     ok("visit", "edit", "4", "--location", "")
     assert rows(db_path, "SELECT location FROM contacts WHERE id = 4") == [{"location": None}]
     ok("visit", "edit", "4", "--location", "cafe")
+    ok("volunteer", "add", "Sam")  # a volunteer is named from the register (issue 16)
     ok("visit", "edit", "4", "--kind", "video", "--minutes", "45", "--by", "volunteer",
        "--volunteer", "Sam", "--note", "")  # fmt: skip
     [row] = rows(
@@ -182,7 +183,9 @@ def test_visit_edit_changes_kind_minutes_volunteer_and_note(db_path, ann):
     assert row == {"kind": "video", "minutes": 45, "location": None, "delivered_by": "volunteer",
                    "volunteer": "Sam", "note": None}  # fmt: skip
     entry = audit(db_path)[-1]
-    assert entry["fields"] == ["kind", "minutes", "delivered_by", "volunteer", "location", "note"]
+    assert entry["fields"] == [
+        "kind", "minutes", "delivered_by", "volunteer", "location", "note", "volunteer_id"
+    ]  # fmt: skip
     assert "Sam" not in json.dumps(entry) and "choir" not in json.dumps(entry)
     assert figures()["contacts_by_volunteer"] == 1
     ok("visit", "edit", "4", "--by", "connector")

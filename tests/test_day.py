@@ -193,18 +193,12 @@ def test_today_with_nothing_on(db_path):
     assert "Due: nothing due." in out and "Referrals to decide: none waiting." in out
 
 
-def test_today_shows_open_concerns_when_the_table_exists(day, db_path):
-    import sqlite3
-
-    conn = sqlite3.connect(db_path)  # as another part of the tool may record them
-    conn.execute(
-        "CREATE TABLE concerns (id INTEGER PRIMARY KEY, person_id INTEGER, date TEXT, "
-        "category TEXT, closed_date TEXT)"
-    )
-    conn.execute("INSERT INTO concerns VALUES (1, 1, '2026-11-19', 'self-neglect', NULL)")
-    conn.execute("INSERT INTO concerns VALUES (2, 2, '2026-11-01', 'financial', '2026-11-05')")
-    conn.commit()
-    conn.close()
+def test_today_shows_open_concerns(day, db_path):
+    ok("concern", "add", "1", "--category", "self-neglect", "--note", "Cold house",
+       "--date", "2026-11-19")  # fmt: skip
+    ok("concern", "add", "2", "--category", "financial", "--note", "Scam calls",
+       "--date", "2026-11-03")  # fmt: skip
+    ok("concern", "close", "2", "--outcome", "Bank told", "--date", "2026-11-05")
     data = ok("today", "--json").json()
     assert data["concerns"] == [
         {"id": 1, "person_id": 1, "name": "Doreen Ashworth", "date": "2026-11-19",

@@ -137,15 +137,15 @@ def test_an_age_never_asked_is_not_recorded_everywhere(db_path, tmp_path):
        "not-stated", "--no-triggers")  # fmt: skip
     assert "age not recorded" in ok("show", "Nan").stdout
     assert "age not stated" in ok("show", "Sid").stdout
-    ok("export", "--quarter", "2026Q4", "--records", "--suppress-below", "1", "--out",
+    ok("export", "--quarter", "2026Q4", "--records", "--suppress-below", "0", "--out",
        str(tmp_path / "q4"))  # fmt: skip
     episodes = (tmp_path / "q4" / "episodes.csv").read_text().splitlines()
     header = episodes[0].split(",")
     bands = sorted(line.split(",")[header.index("age_band")] for line in episodes[1:])
     assert bands == ["not stated", "not-recorded"]
     demographics = (tmp_path / "q4" / "demographics.csv").read_text().splitlines()
-    assert "age_band,not-recorded,1" in demographics
-    assert "age_band,not stated,1" in demographics
+    assert "age_band,not-recorded,1,Not recorded" in demographics
+    assert "age_band,not stated,1,Not stated" in demographics
     problems = run("check", "--json").json()["problems"]
     assert [p["person_id"] for p in problems if p["rule"] == "age-missing"] == [1]
 

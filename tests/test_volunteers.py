@@ -75,7 +75,21 @@ def interactive(monkeypatch, *args: str, keys: list[str]):
         return run(*args)
 
 
-VISIT = ["visit", "log", "Margaret", "--kind", "telephone", "--minutes", "5", "--by", "volunteer"]
+VISIT = [
+    "visit",
+    "log",
+    "Margaret",
+    "--kind",
+    "telephone",
+    "--minutes",
+    "5",
+    "--by",
+    "volunteer",
+    "--date",
+    "today",
+    "--note",
+    "Rang her",
+]  # fmt: skip  (nothing else to ask)
 
 
 def test_at_a_terminal_the_nearest_name_is_offered(db_path, margaret, monkeypatch):
