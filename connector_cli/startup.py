@@ -123,8 +123,9 @@ def use_plain_values() -> None:
             annotation = _optional(self.annotation)
             if value is None and annotation is not self.annotation:
                 return None  # an optional value left out
-            if kind is Path and isinstance(value, str):
-                # Typer's own path checks (exists, readable...), without its pydantic adapter
+            if kind is Path and isinstance(value, str) and "\x00" not in value:
+                # Typer's own path checks (exists, readable...), without its pydantic adapter;
+                # a NUL byte (which os.stat refuses) goes to Typer's converter, which words it
                 return coerce_cli_path(
                     value, self.parameter_info, path_type=Path, param=param, ctx=ctx
                 )
