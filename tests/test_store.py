@@ -102,4 +102,5 @@ def test_migrations_so_far():
         "m011_a_person_details",
         "m011_b_concerns",
         "m011_c_volunteers",
+        "m012_a_name_index",
     ]
