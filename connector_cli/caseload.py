@@ -215,46 +215,118 @@ def _with_concern(item: OpenEpisode) -> OpenEpisode:
 
 
 @dataclass(frozen=True)
+class CheckScope:
+    """What `check` looked at: by default current work (`since` is the first day of the
+    previous quarter, `quarters` that quarter and this one), with --all the whole history."""
+
+    everything: bool
+    episodes: int  # how many episodes it read
+    since: date | None = None
+    quarters: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "all": self.everything,
+            "since": self.since.isoformat() if self.since else None,
+            "episodes": self.episodes,
+        }
+
+
+@dataclass(frozen=True)
 class CheckResult:
     problems: list  # of checks.Problem
     completeness_pct: float | None  # rounded to 1 decimal from the exact share
-    closed_episodes: int
-    coverage_pct: float | None = None  # outcome_coverage_pct over every closed episode
+    closed_episodes: int  # the closed episodes checked, which the two figures speak for
+    coverage_pct: float | None = None  # outcome_coverage_pct over the same closed episodes
+    scope: CheckScope = CheckScope(everything=True, episodes=0)
 
     @property
     def complete(self) -> bool:
         return not self.problems
 
     def to_dict(self) -> dict:
+        return {"problems": [p.to_dict() for p in self.problems], **self.figures()}
+
+    def figures(self) -> dict:
+        """Everything but the problems, as the JSON object has it after them."""
         return {
-            "problems": [p.to_dict() for p in self.problems],
             "data_completeness_pct": self.completeness_pct,
             "outcome_coverage_pct": self.coverage_pct,
             "closed_episodes": self.closed_episodes,
+            "scope": self.scope.to_dict(),
         }
 
 
-def check(conn: sqlite3.Connection, *, today: date, figure: bool = False) -> CheckResult:
-    """Every gap in the records, with the command that fixes each; never writes. The
-    completeness figure comes with any problem (or when `figure` asks for it): reports.py
-    defines it, and is only loaded when needed (its pydantic-free form: `check` does not
-    import pydantic)."""
+def check_since(today: date) -> tuple[date, tuple[str, str]]:
+    """The first day of the previous calendar quarter, and that quarter's and this one's
+    labels: by default `check` looks at the work done since then."""
+    from connector_cli import dates
+
+    previous = dates.previous_calendar_quarter(today)
+    return previous.start, (previous.label, dates.calendar_quarter_of(today).label)
+
+
+def check(
+    conn: sqlite3.Connection, *, today: date, figure: bool = False, everything: bool = False
+) -> CheckResult:
+    """Every gap in the records of current work (or, with `everything`, of the whole history),
+    with the command that fixes each; never writes.
+
+    Current work is every open episode, every episode with anything dated since the first day
+    of the previous quarter, and every closed episode whose end or follow-up questionnaires can
+    still be taken (closed within due.FOLLOWUP_LATEST_WEEKS): store/caseload.py puts them in a
+    TEMP table every rule reads from. The completeness figure comes with any problem (or when
+    `figure` asks for it), over the closed episodes checked: reports.py defines it, and is only
+    loaded when needed (its pydantic-free form: `check` does not import pydantic)."""
     from connector_cli import checks
 
-    with sql.read_snapshot(conn):
-        ctx = checks.Context(today, all_settings(conn), sql.later_episodes(conn))
-        problems = checks.run_checks(conn, ctx)
-        if not problems and not figure:
-            return CheckResult(problems, None, 0)
-        from connector_cli import dates, outcomes, reports, stats
+    with sql.read_snapshot(conn, mapped=everything):
+        if everything:
+            scope = CheckScope(everything=True, episodes=sql.count_episodes(conn))
+        else:
+            since, quarters = check_since(today)
+            latest_follow_up = today - timedelta(weeks=due.FOLLOWUP_LATEST_WEEKS)
+            closed_since = min(since, latest_follow_up).isoformat()
+            count = sql.fill_check_scope(conn, since.isoformat(), closed_since)
+            scope = CheckScope(False, count, since, quarters)
+        try:
+            ctx = checks.Context(
+                today,
+                all_settings(conn),
+                sql.later_episodes(conn, not everything),
+                scoped=not everything,
+            )
+            problems = checks.run_checks(conn, ctx)
+            if not problems and not figure:
+                return CheckResult(problems, None, 0, scope=scope)
+            episodes, pct, coverage = _check_figures(conn, today, everything)
+        finally:
+            if not everything:
+                sql.drop_check_scope(conn)
+    return CheckResult(problems, pct, episodes, coverage, scope)
 
-        everything = dates.Period(date(1, 1, 1), today, "all closed episodes")
-        episodes, _, pct = reports.completeness_counts(conn, period=everything)
-        eligible, paired = outcomes.coverage(conn, everything)
-    shown = None if pct is None else float(stats.rounded(pct, 1))
+
+def _check_figures(
+    conn: sqlite3.Connection, today: date, everything: bool
+) -> tuple[int, float | None, float | None]:
+    """(closed episodes, data completeness, outcome coverage) over every closed episode, or
+    over the closed episodes in scope, each figure rounded to one decimal."""
+    from connector_cli import dates, outcomes, reports, stats
+
+    if everything:
+        period = dates.Period(date(1, 1, 1), today, "all closed episodes")
+        episodes, _, pct = reports.completeness_counts(conn, period=period)
+        eligible, paired = outcomes.coverage(conn, period)
+    else:
+        closed = sql.scope_closed_ids(conn)
+        episodes, _, pct = reports.completeness_counts(conn, episode_ids=closed)
+        eligible, paired = outcomes.coverage_of(conn, closed)
     covered = stats.percent(paired, eligible)
-    coverage = None if covered is None else float(stats.rounded(covered, 1))
-    return CheckResult(problems, shown, episodes, coverage)
+    return (
+        episodes,
+        None if pct is None else float(stats.rounded(pct, 1)),
+        None if covered is None else float(stats.rounded(covered, 1)),
+    )
 
 
 # --- Settings ----------------------------------------------------------------------------------

@@ -65,7 +65,8 @@ def one_of(code_list: tuple[codes.Code, ...]) -> str:
 class Context:
     today: date
     settings: dict[str, int]
-    current_episode: dict[int, int]  # only people with several episodes
+    current_episode: dict[int, int]  # {person: current episode}, for the people named
+    scoped: bool = False  # only the episodes in check_scope (current work), not every one
 
     def days_ago(self, days: int) -> str:
         return (self.today - timedelta(days=days)).isoformat()
@@ -110,7 +111,7 @@ def run_checks(conn: sqlite3.Connection, ctx: Context) -> list[Problem]:
 
 @rule("gender-missing")
 def gender_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.people_missing(conn, "gender"):
+    for row in sql.people_missing(conn, "gender", ctx.scoped):
         yield (
             row,
             "Gender not recorded (not even 'not stated').",
@@ -123,7 +124,7 @@ def gender_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
 
 @rule("age-missing")
 def age_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.episodes_missing_age(conn):
+    for row in sql.episodes_missing_age(conn, ctx.scoped):
         yield (
             row,
             "Age not recorded (no date of birth, no age, not even 'not stated').",
@@ -136,7 +137,7 @@ def age_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
 
 @rule("ethnicity-missing")
 def ethnicity_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.people_missing(conn, "ethnicity"):
+    for row in sql.people_missing(conn, "ethnicity", ctx.scoped):
         yield (
             row,
             "Ethnicity not recorded (not even 'Z not stated').",
@@ -149,7 +150,7 @@ def ethnicity_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
 
 @rule("living-missing")
 def living_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.people_missing(conn, "living"):
+    for row in sql.people_missing(conn, "living", ctx.scoped):
         yield (
             row,
             "Living arrangement not recorded (not even 'not stated').",
@@ -168,7 +169,7 @@ TRIGGER_HINT = (
 
 @rule("triggers-not-asked")
 def triggers_not_asked(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.episodes_without_trigger_answer(conn):
+    for row in sql.episodes_without_trigger_answer(conn, ctx.scoped):
         yield (
             row,
             "Life events (trigger groups) never asked (not even 'none of these').",
@@ -228,7 +229,7 @@ def instrument_name(instrument: str) -> str:
 
 @rule("baseline-ucla-missing")
 def baseline_ucla_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.baseline_ucla_missing(conn, ctx.today.isoformat()):
+    for row in sql.baseline_ucla_missing(conn, ctx.today.isoformat(), ctx.scoped):
         closed = row["closure_date"]
         yield (
             row,
@@ -246,7 +247,7 @@ QUESTIONED_BASELINE_SKIPS = ("declined", "could-not-contact")
 
 @rule("baseline-ucla-not-collected")
 def baseline_ucla_not_collected(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.baseline_ucla_skipped(conn, QUESTIONED_BASELINE_SKIPS):
+    for row in sql.baseline_ucla_skipped(conn, QUESTIONED_BASELINE_SKIPS, ctx.scoped):
         reason = codes.label(codes.SKIP_REASONS, row["skipped_reason"]).lower()
         problem = f"Baseline UCLA not collected ({reason}, {row['date']})"
         if row["closure_date"] is None:
@@ -270,7 +271,7 @@ def baseline_ucla_not_collected(conn: sqlite3.Connection, ctx: Context) -> Found
 
 @rule("end-measures-missing")
 def end_measures_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.end_measures_missing(conn, ctx.today.isoformat()):
+    for row in sql.end_measures_missing(conn, ctx.today.isoformat(), ctx.scoped):
         closed = date.fromisoformat(row["closure_date"])
         can_ask = ctx.today <= closed + timedelta(days=END_DAYS_AFTER)
         yield (
@@ -288,7 +289,7 @@ def follow_up_overdue(conn: sqlite3.Connection, ctx: Context) -> Found:
     after = followup_window(ctx.settings, ctx.today)[1] - ctx.today
     last_chance = timedelta(weeks=FOLLOWUP_LATEST_WEEKS)
     by_closure: dict[str, tuple[str, bool, str]] = {}  # many episodes close on the same day
-    for row in sql.follow_up_ucla_missing(conn, (ctx.today - after).isoformat()):
+    for row in sql.follow_up_ucla_missing(conn, (ctx.today - after).isoformat(), ctx.scoped):
         closure = row["closure_date"]
         if closure not in by_closure:
             closed = date.fromisoformat(closure)
@@ -311,7 +312,7 @@ def follow_up_overdue(conn: sqlite3.Connection, ctx: Context) -> Found:
 
 @rule("contact-minutes-missing")
 def contact_minutes_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.contacts_without_minutes(conn):
+    for row in sql.contacts_without_minutes(conn, ctx.scoped):
         yield (
             row,
             f"{row['kind'].capitalize()} contact {row['contact_id']} on {row['date']} has no minutes.",
@@ -321,7 +322,7 @@ def contact_minutes_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
 
 @rule("contact-location-missing")
 def contact_location_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.contacts_without_location(conn):
+    for row in sql.contacts_without_location(conn, ctx.scoped):
         yield (
             row,
             f"Face-to-face contact {row['contact_id']} on {row['date']} has no location.",
@@ -334,7 +335,7 @@ def contact_location_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
 
 @rule("contact-after-closure")
 def contact_after_closure(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.contacts_after_closure(conn):
+    for row in sql.contacts_after_closure(conn, ctx.scoped):
         yield (
             row,
             f"{row['kind'].capitalize()} contact {row['contact_id']} on {row['date']} is dated "
@@ -363,7 +364,7 @@ def no_goals(conn: sqlite3.Connection, ctx: Context) -> Found:
 @rule("goal-not-reviewed")
 def goal_not_reviewed(conn: sqlite3.Connection, ctx: Context) -> Found:
     by_week = ctx.settings["goals_reviewed_by_week"]
-    for row in sql.goals_never_reviewed(conn, ctx.today.isoformat(), by_week):
+    for row in sql.goals_never_reviewed(conn, ctx.today.isoformat(), by_week, ctx.scoped):
         when = "reached" if row["closure_date"] else "now"
         yield (
             row,
@@ -379,7 +380,7 @@ def goal_not_reviewed(conn: sqlite3.Connection, ctx: Context) -> Found:
 @rule("signpost-outcome-missing")
 def signpost_outcome_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
     weeks = ctx.settings["signpost_outcome_weeks"]
-    for row in sql.signposts_without_outcome(conn, ctx.days_ago(7 * weeks)):
+    for row in sql.signposts_without_outcome(conn, ctx.days_ago(7 * weeks), ctx.scoped):
         yield (
             row,
             f"Signpost {row['signpost_id']} ({row['to_text']}, {row['date']}) has no outcome "
@@ -396,7 +397,7 @@ def signpost_outcome_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
 
 @rule("closure-detail-missing")
 def closure_detail_missing(conn: sqlite3.Connection, ctx: Context) -> Found:
-    for row in sql.other_closures_without_detail(conn):
+    for row in sql.other_closures_without_detail(conn, ctx.scoped):
         yield (
             row,
             f"Closed on {row['closure_date']} as 'other' with no explanation.",

@@ -241,6 +241,17 @@ def quarters_of(period: Period) -> list[Period]:
     return result
 
 
+def calendar_quarter_of(day: date) -> Period:
+    """The calendar quarter holding `day`, e.g. 2026Q4 for 2026-11-20."""
+    first, last = _quarter_span(day.year, 3 * ((day.month - 1) // 3) + 1)
+    return Period(first, last, f"{first.year}Q{(first.month + 2) // 3}")
+
+
+def previous_calendar_quarter(day: date) -> Period:
+    """The calendar quarter before the one holding `day` (2026Q3 for 2026-11-20)."""
+    return calendar_quarter_of(calendar_quarter_of(day).start - timedelta(days=1))
+
+
 def period_from_dates(start: date, end: date) -> Period:
     """A period from two dates, both included."""
     if start > end:

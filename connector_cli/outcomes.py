@@ -339,6 +339,12 @@ def coverage(conn: sqlite3.Connection, period: Period) -> tuple[int, int]:
     return int(found["eligible"]), int(found["paired"])
 
 
+def coverage_of(conn: sqlite3.Connection, episode_ids: list[int]) -> tuple[int, int]:
+    """`coverage` over the closed episodes among `episode_ids` (those `check` looked at)."""
+    found = store.coverage_counts(conn, {}, LEFT_OUT_OF_COVERAGE, episode_ids)
+    return int(found["eligible"]), int(found["paired"])
+
+
 # --- Publishing --------------------------------------------------------------------------------
 
 

@@ -311,9 +311,10 @@ def check(result, *, as_json: bool) -> None:
     """Nothing at all when complete; otherwise each problem under its person, then a count of
     problems by rule and the completeness figure. A long problem wraps under its own indent;
     a fix stays on one line, so it can be copied whole; its hint (the values a placeholder
-    takes) wraps on the lines below it."""
+    takes) wraps on the lines below it. Written a batch of lines at a time: `check --all` on a
+    large history finds tens of thousands of problems."""
     if as_json:
-        print_json(result.to_dict())
+        _check_json(result)
         return
     if result.complete:
         return
@@ -325,6 +326,9 @@ def check(result, *, as_json: bool) -> None:
         if problem.person_id != person:
             if person is not None:
                 lines.append("")
+                if len(lines) >= BATCH:
+                    sys.stdout.write("\n".join(lines) + "\n")
+                    lines.clear()
             person = problem.person_id
             heading = f"{problem.name} (#{person})"
             lines.append(heading if plain else paint(heading, "bold"))
@@ -342,8 +346,41 @@ def check(result, *, as_json: bool) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
+BATCH = 5000  # lines (or problems, in JSON) written at a time
 FIX = "    fix: "
 HINT = " " * len(FIX)  # under the command
+
+
+def _check_json(result) -> None:
+    """`result.to_dict()` as print_json writes it, the problems a batch at a time."""
+    import json
+
+    if len(result.problems) <= BATCH:
+        print_json(result.to_dict())
+        return
+    write = sys.stdout.write
+    write('{"problems": [')
+    for start in range(0, len(result.problems), BATCH):
+        batch = result.problems[start : start + BATCH]
+        text = ", ".join(json.dumps(p.to_dict(), ensure_ascii=False) for p in batch)
+        write(text if start == 0 else ", " + text)
+    figures = json.dumps(result.figures(), ensure_ascii=False, default=str)
+    write("], " + figures[1:] + "\n")
+
+
+def check_scope(scope, *, seconds: float) -> None:
+    """One line on stderr saying what `check` looked at (stdout stays silent when complete)."""
+    if scope.everything:
+        text = f"Checked the whole history ({scope.episodes:,} episodes) in {seconds:.1f} s."
+    else:
+        since = f"{scope.since.day} {scope.since:%B %Y}"
+        quarters = " and ".join(scope.quarters)
+        text = (
+            f"Checked open episodes, follow-ups still to take and all work since {since} "
+            f"({quarters}); `connector check --all` checks every year."
+        )
+    sys.stdout.flush()
+    print(text, file=sys.stderr)
 
 
 def _wrapped(text: str, indent: str, width: int, hang: str = "  ") -> list[str]:
@@ -379,21 +416,26 @@ def _summary(result) -> list[str]:
 
 
 def completeness_line(result) -> str:
+    """Over every closed episode with --all; by default over the closed episodes checked."""
+    checked = "" if result.scope.everything else " checked"
     if result.completeness_pct is None:
-        return "Data completeness: no closed episodes yet."
+        if result.scope.everything:
+            return "Data completeness: no closed episodes yet."
+        return "Data completeness: no closed episodes among those checked."
     episodes = result.closed_episodes
     return (
-        f"Data completeness over {episodes} closed episode{'' if episodes == 1 else 's'}: "
-        f"{result.completeness_pct:.1f}%."
+        f"Data completeness over {episodes:,} closed episode{'' if episodes == 1 else 's'}"
+        f"{checked}: {result.completeness_pct:.1f}%."
     )
 
 
 def coverage_line(result) -> str:
     """Outcome coverage: unlike completeness, a "declined" or "could not contact" skip does not
     count, so it says how many closed episodes the outcome figures speak for."""
+    which = "closed episodes" if result.scope.everything else "the closed episodes checked"
     return (
-        f"Outcome coverage: {result.coverage_pct:.1f}% of closed episodes have baseline and end "
-        "UCLA scores."
+        f"Outcome coverage: {result.coverage_pct:.1f}% of {which} have baseline and end UCLA "
+        "scores."
     )
 
 

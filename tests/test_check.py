@@ -23,6 +23,12 @@ DETAILS = {
 }
 
 
+SCOPE_LINE = (
+    "Checked open episodes, follow-ups still to take and all work since 1 July 2026 "
+    "(2026Q3 and 2026Q4); `connector check --all` checks every year."
+)
+
+
 def refer(name: str, on: str, *, status: str | None = None, leave_out: str = "", **extra) -> int:
     """A referral with every detail given except the flag named in `leave_out`."""
     args = ["new-referral", "--name", name, "--referral-date", on, "--json"]
@@ -77,16 +83,16 @@ def _flags(values: dict) -> list[str]:
     return [part for key, value in values.items() for part in (f"--{key}", value)]
 
 
-def problems() -> list[dict]:
-    result = run("check", "--json")
+def problems(*flags: str) -> list[dict]:
+    result = run("check", "--json", *flags)
     assert result.exit_code in (0, 1), result
     found = result.json()["problems"]
     assert result.exit_code == (1 if found else 0)
     return found
 
 
-def only(rule: str) -> list[tuple]:
-    found = problems()
+def only(rule: str, *flags: str) -> list[tuple]:
+    found = problems(*flags)
     assert {p["rule"] for p in found} == {rule}, found
     return [(p["person_id"], p["episode_id"], p["problem"], p["fix"]) for p in found]
 
@@ -111,12 +117,13 @@ def test_complete_records_print_nothing_and_exit_0(db_path):
     refer("Ned Notstated", "2026-11-19", source="unknown", age="not-stated", gender="not-stated",
           ethnicity="Z", living="not-stated", leave_out="--source")  # fmt: skip
     result = run("check")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", SCOPE_LINE + "\n")
     assert run("check", "--json").json() == {
         "problems": [],
         "data_completeness_pct": None,
         "outcome_coverage_pct": None,
         "closed_episodes": 0,
+        "scope": {"all": False, "since": "2026-07-01", "episodes": 2},
     }
 
 
@@ -303,12 +310,16 @@ def test_follow_up_overdue(db_path):
     closed("Dee Died", "2026-06-01", "2026-07-01", reason="died")
     done = closed("Dan Done", "2026-06-01", "2026-07-01")
     skip(done, "ucla3", "follow-up", "2026-09-20")
-    assert only("follow-up-overdue") == [
-        (1, 1, "Follow-up UCLA loneliness overdue (closed 2026-07-01, due by 2026-10-13).",
-         "connector ucla score --person 1 --stage follow-up"),
+    len_late = (1, 1, "Follow-up UCLA loneliness overdue (closed 2026-07-01, due by 2026-10-13).",
+                "connector ucla score --person 1 --stage follow-up")  # fmt: skip
+    assert only("follow-up-overdue", "--all") == [
+        len_late,
         (2, 2, "Follow-up UCLA loneliness overdue (closed 2026-03-01, due by 2026-06-13).",
          "connector measure skip 2 ucla3 --stage follow-up --reason REASON --date 2026-08-30"),
     ]  # fmt: skip
+    # Olive's episode ended before 2026Q3 with nothing since, and her follow-up can no longer
+    # be taken: not current work, so only --all finds it.
+    assert only("follow-up-overdue") == [len_late]
 
 
 # --- Contacts the CLI refuses (made by SQL, as if imported or from an older version) -----------
@@ -447,7 +458,7 @@ def test_text_output_lists_problems_under_each_person(db_path, monkeypatch):
     refer("Gail Gap", "2026-11-18", leave_out="--gender")
     closed("Kit Keep", "2026-10-01", "2026-11-10", end=False)
     result = run("check")
-    assert result.exit_code == 1 and result.stderr == ""
+    assert (result.exit_code, result.stderr) == (1, SCOPE_LINE + "\n")
     assert result.stdout.splitlines() == [
         "Gail Gap (#1)",
         "  Gender not recorded (not even 'not stated').",
@@ -461,10 +472,10 @@ def test_text_output_lists_problems_under_each_person(db_path, monkeypatch):
         "2 problems for 2 people:",
         "       1  gender-missing",
         "       1  end-measures-missing",
-        # one closed episode (Kit): 8 of 9 fields present (no end UCLA) = 88.9%
-        "Data completeness over 1 closed episode: 88.9%.",
+        # one closed episode checked (Kit): 8 of 9 fields present (no end UCLA) = 88.9%
+        "Data completeness over 1 closed episode checked: 88.9%.",
         # Kit's baseline UCLA is a skip and there is no end score: no outcome known.
-        "Outcome coverage: 0.0% of closed episodes have baseline and end UCLA scores.",
+        "Outcome coverage: 0.0% of the closed episodes checked have baseline and end UCLA scores.",
     ]
 
 
@@ -513,6 +524,7 @@ def test_json_lists_problems_and_the_completeness_figure(db_path):
         # scores, so no outcome is known for either.
         "outcome_coverage_pct": 0.0,
         "closed_episodes": 2,
+        "scope": {"all": False, "since": "2026-07-01", "episodes": 2},
     }  # fmt: skip
 
 

@@ -30,18 +30,34 @@ def caseload(as_json: JsonOpt = False) -> None:
     render_caseload.caseload(data, as_json=as_json)
 
 
-def check(as_json: JsonOpt = False) -> None:
-    """Find gaps in the records; each with the command that fixes it (exit 1 if any).
+AllOpt = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="Check the whole history, every year (slower). Without it: open episodes, "
+        "follow-ups still to take, and all work since the start of the previous quarter.",
+    ),
+]
 
-    Prints nothing and exits 0 when the records are complete. Never changes anything.
+
+def check(everything: AllOpt = False, as_json: JsonOpt = False) -> None:
+    """Find gaps in the records of current work; each with the command that fixes it (exit 1
+    if any). `--all` checks the whole history.
+
+    Prints nothing and exits 0 when the records are complete; says on stderr what it checked.
+    Never changes anything.
     """
+    import time
+
     from connector_cli import caseload as domain
     from connector_cli import dates, render_caseload, session
 
+    started = time.perf_counter()
     conn = session.open_db()
     session.note_if_empty(conn)
-    result = domain.check(conn, today=dates.today(), figure=as_json)
+    result = domain.check(conn, today=dates.today(), figure=as_json, everything=everything)
     render_caseload.check(result, as_json=as_json)
+    render_caseload.check_scope(result.scope, seconds=time.perf_counter() - started)
     if not result.complete:
         raise typer.Exit(code=1)
 

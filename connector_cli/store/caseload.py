@@ -32,12 +32,15 @@ PERSON_COLUMNS = "e.person_id, p.name, e.id AS episode_id"
 _ALL_EPISODES = "episodes e NOT INDEXED"
 
 
-def read_snapshot(conn: sqlite3.Connection):
+def read_snapshot(conn: sqlite3.Connection, *, mapped: bool = True):
     """One read transaction, so every query of a command sees the same moment. Memory-mapped
-    reads first: these commands touch much of the file, and mmap saves a system call a page."""
+    reads first when `mapped`: a command that touches much of the file saves a system call a
+    page. But every page touched through the map counts in the process's resident memory, so
+    a command that must stay small (`check` of current work) reads through SQLite's own small
+    page cache instead."""
     from connector_cli.store.reports import snapshot
 
-    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES if mapped else 0}")
     return snapshot(conn)
 
 
@@ -107,42 +110,110 @@ def closed_for_follow_up(conn: sqlite3.Connection, earliest: str, latest: str) -
     ).fetchall()
 
 
+# --- Check: what it looks at --------------------------------------------------------------------
+
+# By default `check` looks only at current work: the episodes in the TEMP table check_scope
+# (fill_check_scope). A scoped rule is driven from that table, each episode looking up its own
+# rows in the per-episode indexes, so it reads the current work and not the whole history; with
+# `--all` (scoped=False) the rules read everything, as the comments on each say.
+SCOPE_TABLE = "temp.check_scope"
+_SCOPED_EPISODES = f"{SCOPE_TABLE} scope CROSS JOIN episodes e ON e.id = scope.id"
+
+# Current work: open episodes; those referred, decided or closed since :since (the first day of
+# the previous quarter), or with a contact, questionnaire, goal (set, dropped or reviewed) or
+# signpost (made, or its outcome) dated since then; and those closed since :closed_since, whose
+# end or follow-up questionnaires can still be taken. An accepted episode decided since :since
+# is open or was closed since, so only declined and failed ones are found by their decision.
+_SCOPE = f"""
+    INSERT OR IGNORE INTO {SCOPE_TABLE} (id)
+    SELECT e.id FROM episodes e WHERE {OPEN}
+    UNION ALL SELECT id FROM episodes WHERE referral_date >= :since
+    UNION ALL SELECT id FROM episodes WHERE closure_date >= :closed_since
+    UNION ALL SELECT id FROM episodes WHERE status IN ('declined', 'failed')
+        AND status_date >= :since
+    UNION ALL SELECT episode_id FROM contacts WHERE date >= :since
+    UNION ALL SELECT episode_id FROM measures WHERE date >= :since
+    UNION ALL SELECT episode_id FROM goals WHERE set_date >= :since OR dropped_date >= :since
+    UNION ALL SELECT g.episode_id FROM goal_reviews r JOIN goals g ON g.id = r.goal_id
+        WHERE r.date >= :since
+    UNION ALL SELECT episode_id FROM signposts WHERE date >= :since
+    UNION ALL SELECT s.episode_id FROM signpost_outcomes o
+        JOIN signposts s ON s.id = o.signpost_id WHERE o.date >= :since"""
+
+
+def fill_check_scope(conn: sqlite3.Connection, since: str, closed_since: str) -> int:
+    """Put the episodes of current work in check_scope and return how many there are. A TEMP
+    table lives in memory for this connection only: nothing is written to the database."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS check_scope (id INTEGER PRIMARY KEY)")
+    conn.execute(f"DELETE FROM {SCOPE_TABLE}")
+    conn.execute(_SCOPE, {"since": since, "closed_since": closed_since})
+    return conn.execute(f"SELECT count(*) FROM {SCOPE_TABLE}").fetchone()[0]
+
+
+def drop_check_scope(conn: sqlite3.Connection) -> None:
+    conn.execute(f"DROP TABLE IF EXISTS {SCOPE_TABLE}")
+
+
+def count_episodes(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM episodes").fetchone()[0]
+
+
+def scope_closed_ids(conn: sqlite3.Connection) -> list[int]:
+    """The closed episodes in scope: those the completeness figure then speaks for."""
+    rows = conn.execute(
+        f"""SELECT e.id FROM {_SCOPED_EPISODES}
+            WHERE e.status = 'accepted' AND e.closure_date IS NOT NULL"""
+    )
+    return [episode_id for (episode_id,) in rows]
+
+
+def _episodes(scoped: bool, everything: str = "episodes e") -> str:
+    """The episodes a rule reads, as `e`: those in scope (driving the query), or `everything`."""
+    return _SCOPED_EPISODES if scoped else everything
+
+
 # --- Check: the person's details ---------------------------------------------------------------
 
 _PERSON_DETAILS = ("gender", "ethnicity", "living")
 
+# Every rule returns a cursor: `check` reads the rows one at a time and keeps only its problems.
+Rows = sqlite3.Cursor
 
-def people_missing(conn: sqlite3.Connection, column: str) -> list[sqlite3.Row]:
-    """People with no answer at all for a detail ("not stated" is an answer)."""
+
+def people_missing(conn: sqlite3.Connection, column: str, scoped: bool) -> Rows:
+    """People with no answer at all for a detail ("not stated" is an answer); when scoped,
+    only people with an episode in scope."""
     assert column in _PERSON_DETAILS
+    among = f"p.id IN (SELECT e.person_id FROM {_SCOPED_EPISODES}) AND" if scoped else ""
     return conn.execute(
         f"""SELECT p.id AS person_id, p.name, {CURRENT_EPISODE} AS episode_id
-            FROM people p WHERE p.{column} IS NULL ORDER BY p.id"""
-    ).fetchall()
+            FROM people p WHERE {among} p.{column} IS NULL ORDER BY p.id"""
+    )
 
 
-def episodes_missing_age(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def episodes_missing_age(conn: sqlite3.Connection, scoped: bool) -> Rows:
     return conn.execute(
-        f"""SELECT {PERSON_COLUMNS} FROM episodes e JOIN people p ON p.id = e.person_id
+        f"""SELECT {PERSON_COLUMNS} FROM {_episodes(scoped)} JOIN people p ON p.id = e.person_id
             WHERE p.dob IS NULL AND e.age_at_referral IS NULL AND e.age_not_stated = 0
             ORDER BY e.id"""
-    ).fetchall()
+    )
 
 
-def episodes_without_trigger_answer(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def episodes_without_trigger_answer(conn: sqlite3.Connection, scoped: bool) -> Rows:
     return conn.execute(
-        f"""SELECT {PERSON_COLUMNS} FROM episodes e JOIN people p ON p.id = e.person_id
+        f"""SELECT {PERSON_COLUMNS} FROM {_episodes(scoped)} JOIN people p ON p.id = e.person_id
             WHERE e.triggers_answered = 0 AND e.no_triggers = 0
               AND NOT EXISTS (SELECT 1 FROM episode_triggers t WHERE t.episode_id = e.id)
             ORDER BY e.id"""
-    ).fetchall()
+    )
 
 
 # --- Check: support ----------------------------------------------------------------------------
 
 
-def accepted_without_contact(conn: sqlite3.Connection, accepted_by: str) -> list[sqlite3.Row]:
-    """Open accepted episodes, accepted on or before `accepted_by`, with no support contact."""
+def accepted_without_contact(conn: sqlite3.Connection, accepted_by: str) -> Rows:
+    """Open accepted episodes, accepted on or before `accepted_by`, with no support contact
+    (open episodes are always in scope)."""
     return conn.execute(
         f"""SELECT {PERSON_COLUMNS}, e.status_date FROM episodes e
             JOIN people p ON p.id = e.person_id
@@ -151,33 +222,36 @@ def accepted_without_contact(conn: sqlite3.Connection, accepted_by: str) -> list
               AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.episode_id = e.id AND {SUPPORT})
             ORDER BY e.id""",
         {"accepted_by": accepted_by},
-    ).fetchall()
+    )
 
 
-def _contacts_where(conn: sqlite3.Connection, where: str) -> list[sqlite3.Row]:
+def _contacts_where(conn: sqlite3.Connection, where: str, scoped: bool) -> Rows:
+    """Contacts found by a partial index (few: the CLI refuses them), then kept if in scope."""
+    in_scope = f"AND c.episode_id IN (SELECT id FROM {SCOPE_TABLE})" if scoped else ""
     return conn.execute(
         f"""SELECT {PERSON_COLUMNS}, c.id AS contact_id, c.date, c.kind, e.closure_date
             FROM contacts c JOIN episodes e ON e.id = c.episode_id
             JOIN people p ON p.id = e.person_id
-            WHERE {where} ORDER BY c.id"""
-    ).fetchall()
+            WHERE {where} {in_scope} ORDER BY c.id"""
+    )
 
 
-def contacts_without_minutes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def contacts_without_minutes(conn: sqlite3.Connection, scoped: bool) -> Rows:
     return _contacts_where(
         conn,
         "c.kind IN ('face-to-face', 'telephone', 'video') AND c.minutes IS NULL "
         "AND c.after_closure = 0",
+        scoped,
     )
 
 
-def contacts_without_location(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def contacts_without_location(conn: sqlite3.Connection, scoped: bool) -> Rows:
     return _contacts_where(
-        conn, "c.kind = 'face-to-face' AND c.location IS NULL AND c.after_closure = 0"
+        conn, "c.kind = 'face-to-face' AND c.location IS NULL AND c.after_closure = 0", scoped
     )
 
 
-def contacts_after_closure(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def contacts_after_closure(conn: sqlite3.Connection, scoped: bool) -> Rows:
     """Contacts dated after the closure that are not marked keep-in-touch (after_closure=1).
 
     Driven from the closed episodes, each looking up only its contacts dated after the closure
@@ -185,20 +259,20 @@ def contacts_after_closure(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """
     return conn.execute(
         f"""SELECT {PERSON_COLUMNS}, c.id AS contact_id, c.date, c.kind, e.closure_date
-            FROM {_ALL_EPISODES}
+            FROM {_episodes(scoped, _ALL_EPISODES)}
             CROSS JOIN contacts c ON c.episode_id = e.id AND c.date > e.closure_date
             CROSS JOIN people p ON p.id = e.person_id
             WHERE e.closure_date IS NOT NULL AND c.after_closure = 0
             ORDER BY c.id"""
-    ).fetchall()
+    )
 
 
 # --- Check: goals and signposts ----------------------------------------------------------------
 
 
-def open_without_goals(conn: sqlite3.Connection, today: str, after_week: int) -> list[sqlite3.Row]:
+def open_without_goals(conn: sqlite3.Connection, today: str, after_week: int) -> Rows:
     """Open accepted episodes past week `after_week` of support with no goal (dropped ones
-    do not count)."""
+    do not count). Open episodes are always in scope."""
     return conn.execute(
         f"""SELECT * FROM (
                 SELECT {PERSON_COLUMNS}, {DAYS_IN} AS days_in
@@ -208,51 +282,60 @@ def open_without_goals(conn: sqlite3.Connection, today: str, after_week: int) ->
                                   AND g.dropped_date IS NULL)
             ) WHERE days_in >= :days ORDER BY episode_id""",
         {"today": today, "days": 7 * after_week},
-    ).fetchall()
+    )
 
 
 def goals_never_reviewed(
-    conn: sqlite3.Connection, today: str, after_week: int
-) -> list[sqlite3.Row]:
+    conn: sqlite3.Connection, today: str, after_week: int, scoped: bool
+) -> Rows:
     """Goals (not dropped) never reviewed, in accepted episodes that went past week
     `after_week` of support (counting to the closure for closed ones).
 
-    Driven from the goals without a review (CROSS JOIN keeps that order), so the week is only
-    worked out for the few episodes that have one.
+    Over the whole history, driven from the goals without a review (CROSS JOIN keeps that
+    order), so the week is only worked out for the few episodes that have one; in scope,
+    driven from the episodes in scope, each looking up its goals.
     """
+    source = (
+        f"{_SCOPED_EPISODES} CROSS JOIN goals g ON g.episode_id = e.id"
+        if scoped
+        else "goals g CROSS JOIN episodes e ON e.id = g.episode_id"
+    )
     return conn.execute(
         f"""SELECT * FROM (
                 SELECT {PERSON_COLUMNS}, g.number, e.closure_date, {DAYS_IN} AS days_in
-                FROM goals g CROSS JOIN episodes e ON e.id = g.episode_id
-                JOIN people p ON p.id = e.person_id
+                FROM {source} JOIN people p ON p.id = e.person_id
                 WHERE g.dropped_date IS NULL AND e.status = 'accepted'
                   AND NOT EXISTS (SELECT 1 FROM goal_reviews r WHERE r.goal_id = g.id)
             ) WHERE days_in >= :days ORDER BY episode_id, number""",
         {"today": today, "days": 7 * after_week},
-    ).fetchall()
+    )
 
 
-def signposts_without_outcome(conn: sqlite3.Connection, made_by: str) -> list[sqlite3.Row]:
+def signposts_without_outcome(conn: sqlite3.Connection, made_by: str, scoped: bool) -> Rows:
+    source = (
+        f"{_SCOPED_EPISODES} CROSS JOIN signposts s ON s.episode_id = e.id"
+        if scoped
+        else "signposts s JOIN episodes e ON e.id = s.episode_id"
+    )
     return conn.execute(
         f"""SELECT {PERSON_COLUMNS}, s.id AS signpost_id, s.date, s.to_text
-            FROM signposts s JOIN episodes e ON e.id = s.episode_id
-            JOIN people p ON p.id = e.person_id
+            FROM {source} JOIN people p ON p.id = e.person_id
             WHERE s.outcome IS NULL AND s.date <= :made_by ORDER BY s.id""",
         {"made_by": made_by},
-    ).fetchall()
+    )
 
 
 # --- Check: closure ----------------------------------------------------------------------------
 
 
-def other_closures_without_detail(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def other_closures_without_detail(conn: sqlite3.Connection, scoped: bool) -> Rows:
     return conn.execute(
-        f"""SELECT {PERSON_COLUMNS}, e.closure_date FROM episodes e
+        f"""SELECT {PERSON_COLUMNS}, e.closure_date FROM {_episodes(scoped)}
             JOIN people p ON p.id = e.person_id
             WHERE e.closure_reason = 'other'
               AND (e.closure_detail IS NULL OR trim(e.closure_detail) = '')
             ORDER BY e.id"""
-    ).fetchall()
+    )
 
 
 # --- Check: measures (UCLA is the loneliness measure every report needs) ------------------------
@@ -265,7 +348,7 @@ def _no_measure(instrument: str, stage: str) -> str:
                AND n.instrument = {instrument} AND n.stage = '{stage}')"""
 
 
-def baseline_ucla_missing(conn: sqlite3.Connection, today: str) -> list[sqlite3.Row]:
+def baseline_ucla_missing(conn: sqlite3.Connection, today: str, scoped: bool) -> Rows:
     """Accepted episodes whose first support contact is before today, with no baseline UCLA
     (scored or recorded as not collected)."""
     return conn.execute(
@@ -273,22 +356,26 @@ def baseline_ucla_missing(conn: sqlite3.Connection, today: str) -> list[sqlite3.
                 SELECT {PERSON_COLUMNS}, e.closure_date,
                     (SELECT min(c.date) FROM contacts c WHERE c.episode_id = e.id AND {SUPPORT})
                         AS first_contact
-                FROM episodes e JOIN people p ON p.id = e.person_id
+                FROM {_episodes(scoped)} JOIN people p ON p.id = e.person_id
                 WHERE e.status = 'accepted' AND {_no_measure(f"'{UCLA}'", "baseline")}
             ) WHERE first_contact < :today ORDER BY episode_id""",
         {"today": today},
-    ).fetchall()
+    )
 
 
-def baseline_ucla_skipped(conn: sqlite3.Connection, reasons: tuple[str, ...]) -> list[sqlite3.Row]:
+def baseline_ucla_skipped(conn: sqlite3.Connection, reasons: tuple[str, ...], scoped: bool) -> Rows:
     """Accepted episodes whose baseline UCLA was recorded only as not collected, for one of
     `reasons`, with the skip's measure id, date and reason."""
     marks = ", ".join("?" for _ in reasons)
+    source = (
+        f"{_SCOPED_EPISODES} CROSS JOIN measures m ON m.episode_id = e.id"
+        if scoped
+        else "measures m JOIN episodes e ON e.id = m.episode_id"
+    )
     return conn.execute(
         f"""SELECT {PERSON_COLUMNS}, e.closure_date, m.id AS measure_id, m.date,
                    m.skipped_reason
-            FROM measures m JOIN episodes e ON e.id = m.episode_id
-            JOIN people p ON p.id = e.person_id
+            FROM {source} JOIN people p ON p.id = e.person_id
             WHERE m.instrument = '{UCLA}' AND m.stage = 'baseline'
               AND m.skipped_reason IN ({marks}) AND e.status = 'accepted'
               AND NOT EXISTS (SELECT 1 FROM measures s WHERE s.episode_id = e.id
@@ -296,10 +383,10 @@ def baseline_ucla_skipped(conn: sqlite3.Connection, reasons: tuple[str, ...]) ->
                               AND s.skipped_reason IS NULL)
             ORDER BY e.id, m.id""",
         reasons,
-    ).fetchall()
+    )
 
 
-def end_measures_missing(conn: sqlite3.Connection, closed_before: str) -> list[sqlite3.Row]:
+def end_measures_missing(conn: sqlite3.Connection, closed_before: str, scoped: bool) -> Rows:
     """(episode, instrument) pairs with no end record, for episodes closed before
     `closed_before` (not after a death, a move or a hospital stay: codes.NO_END_MEASURES):
     every instrument recorded at baseline (so each
@@ -314,40 +401,46 @@ def end_measures_missing(conn: sqlite3.Connection, closed_before: str) -> list[s
         "e.status = 'accepted' AND e.closure_date < :closed_before "
         f"AND coalesce(e.closure_reason, '') NOT IN ({not_expected})"
     )
+    episodes = _episodes(scoped, _ALL_EPISODES)
     return conn.execute(
         f"""SELECT x.person_id, p.name, x.episode_id, x.closure_date, x.instrument FROM (
                 SELECT DISTINCT e.person_id, e.id AS episode_id, e.closure_date, m.instrument
-                FROM {_ALL_EPISODES}
+                FROM {episodes}
                 CROSS JOIN measures m ON m.episode_id = e.id AND m.stage = 'baseline'
                 WHERE {closed} AND m.instrument <> '{UCLA}'
                   AND {_no_measure("m.instrument", "end")}
                 UNION ALL
-                SELECT e.person_id, e.id, e.closure_date, '{UCLA}' FROM {_ALL_EPISODES}
+                SELECT e.person_id, e.id, e.closure_date, '{UCLA}' FROM {episodes}
                 WHERE {closed} AND {_no_measure(f"'{UCLA}'", "end")}
             ) x CROSS JOIN people p ON p.id = x.person_id
             ORDER BY x.episode_id, x.instrument <> '{UCLA}', x.instrument""",
         {"closed_before": closed_before},
-    ).fetchall()
+    )
 
 
-def follow_up_ucla_missing(conn: sqlite3.Connection, closed_before: str) -> list[sqlite3.Row]:
+def follow_up_ucla_missing(conn: sqlite3.Connection, closed_before: str, scoped: bool) -> Rows:
     """Episodes closed before `closed_before` (not after a death) with no follow-up UCLA."""
     return conn.execute(
-        f"""SELECT {PERSON_COLUMNS}, e.closure_date FROM {_ALL_EPISODES}
+        f"""SELECT {PERSON_COLUMNS}, e.closure_date FROM {_episodes(scoped, _ALL_EPISODES)}
             JOIN people p ON p.id = e.person_id
             WHERE e.status = 'accepted' AND e.closure_date < :closed_before
               AND e.closure_reason IS NOT 'died' AND {_no_measure(f"'{UCLA}'", "follow-up")}
             ORDER BY e.id""",
         {"closed_before": closed_before},
-    ).fetchall()
+    )
 
 
-def later_episodes(conn: sqlite3.Connection) -> dict[int, int]:
+def later_episodes(conn: sqlite3.Connection, scoped: bool) -> dict[int, int]:
     """{person_id: current episode id} for the people with more than one episode (the only
-    ones for whom a fix may need --episode)."""
+    ones for whom a fix may need --episode); when scoped, for every person with an episode in
+    scope (no other is named in a problem), found through episodes(person_id)."""
+    people = (
+        f"SELECT e.person_id FROM {_SCOPED_EPISODES}"
+        if scoped
+        else "SELECT person_id FROM episodes GROUP BY person_id HAVING count(*) > 1"
+    )
     rows = conn.execute(
-        """SELECT person_id, id FROM episodes WHERE person_id IN
-               (SELECT person_id FROM episodes GROUP BY person_id HAVING count(*) > 1)
+        f"""SELECT person_id, id FROM episodes WHERE person_id IN ({people})
            ORDER BY referral_date, id"""
     )
     return {person_id: episode_id for person_id, episode_id in rows}

@@ -231,21 +231,33 @@ def _pairs(instrument: str, item: str | None = None, column: str = "value") -> s
                   LEFT JOIN fin ON fin.episode_id = closed.id)"""
 
 
-def coverage_counts(conn: sqlite3.Connection, params: dict, left_out: tuple[str, ...]) -> dict:
-    """Episodes closed in the period, less those closed for a reason in `left_out`
-    (`eligible`), and of those how many have both a baseline and an end UCLA score (`paired`).
-    Probes measures(episode_id, instrument, stage) per episode: `check` runs it over every
-    closed episode."""
+def coverage_counts(
+    conn: sqlite3.Connection,
+    params: dict,
+    left_out: tuple[str, ...],
+    episode_ids: list[int] | None = None,
+) -> dict:
+    """Episodes closed in the period (or the closed ones among `episode_ids`, when given),
+    less those closed for a reason in `left_out` (`eligible`), and of those how many have both
+    a baseline and an end UCLA score (`paired`). Probes measures(episode_id, instrument, stage)
+    per episode: `check --all` runs it over every closed episode."""
+    import json
+
     scored = """EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
                  AND m.instrument = '{0}' AND m.stage = '{1}'
                  AND m.skipped_reason IS NULL AND m.score IS NOT NULL)"""
     marks = ", ".join(f":r{i}" for i in range(len(left_out)))
+    if episode_ids is None:
+        closed = "e.closure_date BETWEEN :s AND :e"
+    else:
+        closed = "e.closure_date IS NOT NULL AND e.id IN (SELECT value FROM json_each(:ids))"
+        params = params | {"ids": json.dumps(episode_ids)}
     return _one(
         conn,
         f"""SELECT count(*) AS eligible,
                    sum({scored.format(UCLA, "baseline")} AND {scored.format(UCLA, "end")})
                        AS paired
-            FROM episodes e WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e
+            FROM episodes e WHERE e.status = 'accepted' AND {closed}
               AND coalesce(e.closure_reason, '') NOT IN ({marks})""",
         params | {f"r{i}": reason for i, reason in enumerate(left_out)},
     )
