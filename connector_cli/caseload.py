@@ -318,9 +318,8 @@ def _check_figures(
         episodes, _, pct = reports.completeness_counts(conn, period=period)
         eligible, paired = outcomes.coverage(conn, period)
     else:
-        closed = sql.scope_closed_ids(conn)
-        episodes, _, pct = reports.completeness_counts(conn, episode_ids=closed)
-        eligible, paired = outcomes.coverage_of(conn, closed)
+        episodes, _, pct = reports.completeness_counts(conn, closed_ids=sql.SCOPE_CLOSED_IDS)
+        eligible, paired = outcomes.coverage_of(conn, sql.SCOPE_CLOSED_IDS)
     covered = stats.percent(paired, eligible)
     return (
         episodes,

@@ -339,9 +339,10 @@ def coverage(conn: sqlite3.Connection, period: Period) -> tuple[int, int]:
     return int(found["eligible"]), int(found["paired"])
 
 
-def coverage_of(conn: sqlite3.Connection, episode_ids: list[int]) -> tuple[int, int]:
-    """`coverage` over the closed episodes among `episode_ids` (those `check` looked at)."""
-    found = store.coverage_counts(conn, {}, LEFT_OUT_OF_COVERAGE, episode_ids)
+def coverage_of(conn: sqlite3.Connection, closed_ids: str) -> tuple[int, int]:
+    """`coverage` over the closed episodes a query of their ids selects (those `check`
+    looked at)."""
+    found = store.coverage_counts(conn, {}, LEFT_OUT_OF_COVERAGE, closed_ids)
     return int(found["eligible"]), int(found["paired"])
 
 

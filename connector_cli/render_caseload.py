@@ -8,6 +8,7 @@ NO_COLOR unset). Names are printed as typed, never interpreted as markup.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -340,7 +341,7 @@ def check(result, *, as_json: bool) -> None:
         fix = FIX + problem.fix  # never wrapped: copy and paste it
         lines.append(fix if plain else paint(fix, "cyan"))
         if problem.hint:
-            lines.extend(_wrapped(problem.hint, HINT, width, hang=""))
+            lines.extend(_wrapped_hint(problem.hint, width))
     lines.append("")
     lines.extend(_summary(result))
     sys.stdout.write("\n".join(lines) + "\n")
@@ -381,6 +382,12 @@ def check_scope(scope, *, seconds: float) -> None:
         )
     sys.stdout.flush()
     print(text, file=sys.stderr)
+
+
+@functools.cache
+def _wrapped_hint(hint: str, width: int) -> tuple[str, ...]:
+    """A hint wrapped under its fix, once per hint: many problems share the same few hints."""
+    return tuple(_wrapped(hint, HINT, width, hang=""))
 
 
 def _wrapped(text: str, indent: str, width: int, hang: str = "  ") -> list[str]:

@@ -37,10 +37,13 @@ def read_snapshot(conn: sqlite3.Connection, *, mapped: bool = True):
     reads first when `mapped`: a command that touches much of the file saves a system call a
     page. But every page touched through the map counts in the process's resident memory, so
     a command that must stay small (`check` of current work) reads through SQLite's own small
-    page cache instead."""
+    page cache instead, and keeps its few TEMP rows in memory rather than in a file (a
+    setting that cannot change inside a transaction)."""
     from connector_cli.store.reports import snapshot
 
     conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES if mapped else 0}")
+    if not mapped and not conn.in_transaction:
+        conn.execute("PRAGMA temp_store = MEMORY")
     return snapshot(conn)
 
 
@@ -112,59 +115,73 @@ def closed_for_follow_up(conn: sqlite3.Connection, earliest: str, latest: str) -
 
 # --- Check: what it looks at --------------------------------------------------------------------
 
-# By default `check` looks only at current work: the episodes in the TEMP table check_scope
-# (fill_check_scope). A scoped rule is driven from that table, each episode looking up its own
-# rows in the per-episode indexes, so it reads the current work and not the whole history; with
-# `--all` (scoped=False) the rules read everything, as the comments on each say.
+# By default `check` looks only at current work (fill_check_scope): the ids of its episodes in
+# check_scope, a copy of those episodes' rows in check_episodes and their people in
+# check_people, TEMP tables in memory. A scoped rule reads the copy in place of `episodes` (a
+# few thousand rows, not the whole history, and no lookups into the file) or is driven from
+# the ids, each episode looking up its own rows in the per-episode indexes; with `--all`
+# (scoped=False) the rules read everything, as the comments on each say.
 SCOPE_TABLE = "temp.check_scope"
-_SCOPED_EPISODES = f"{SCOPE_TABLE} scope CROSS JOIN episodes e ON e.id = scope.id"
+EPISODES_TABLE = "temp.check_episodes"
+PEOPLE_TABLE = "temp.check_people"
+_SCOPED_EPISODES = f"{EPISODES_TABLE} e"
 
 # Current work: open episodes; those referred, decided or closed since :since (the first day of
 # the previous quarter), or with a contact, questionnaire, goal (set, dropped or reviewed) or
 # signpost (made, or its outcome) dated since then; and those closed since :closed_since, whose
-# end or follow-up questionnaires can still be taken. An accepted episode decided since :since
-# is open or was closed since, so only declined and failed ones are found by their decision.
+# end or follow-up questionnaires can still be taken. Each part reads one index on a date
+# (m012_b): a range of it, holding the episode (or the goal or signpost) beside the date.
 _SCOPE = f"""
     INSERT OR IGNORE INTO {SCOPE_TABLE} (id)
     SELECT e.id FROM episodes e WHERE {OPEN}
     UNION ALL SELECT id FROM episodes WHERE referral_date >= :since
     UNION ALL SELECT id FROM episodes WHERE closure_date >= :closed_since
-    UNION ALL SELECT id FROM episodes WHERE status IN ('declined', 'failed')
-        AND status_date >= :since
+    UNION ALL SELECT id FROM episodes WHERE status_date >= :since
     UNION ALL SELECT episode_id FROM contacts WHERE date >= :since
     UNION ALL SELECT episode_id FROM measures WHERE date >= :since
-    UNION ALL SELECT episode_id FROM goals WHERE set_date >= :since OR dropped_date >= :since
+    UNION ALL SELECT episode_id FROM goals WHERE set_date >= :since
+    UNION ALL SELECT episode_id FROM goals WHERE dropped_date >= :since
     UNION ALL SELECT g.episode_id FROM goal_reviews r JOIN goals g ON g.id = r.goal_id
         WHERE r.date >= :since
     UNION ALL SELECT episode_id FROM signposts WHERE date >= :since
     UNION ALL SELECT s.episode_id FROM signpost_outcomes o
         JOIN signposts s ON s.id = o.signpost_id WHERE o.date >= :since"""
+_SCOPE_TABLES = (SCOPE_TABLE, EPISODES_TABLE, PEOPLE_TABLE)
+_PERSON_DETAILS = ("gender", "ethnicity", "living")  # check_people copies them beside the name
 
 
 def fill_check_scope(conn: sqlite3.Connection, since: str, closed_since: str) -> int:
-    """Put the episodes of current work in check_scope and return how many there are. A TEMP
-    table lives in memory for this connection only: nothing is written to the database."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS check_scope (id INTEGER PRIMARY KEY)")
-    conn.execute(f"DELETE FROM {SCOPE_TABLE}")
+    """Find the episodes of current work and return how many there are. TEMP tables belong to
+    this connection alone (kept in memory: read_snapshot(mapped=False)): nothing is written to
+    the database. Call inside the read snapshot; drop_check_scope when done."""
+    drop_check_scope(conn)
+    conn.execute(f"CREATE TEMP TABLE {SCOPE_TABLE.split('.')[1]} (id INTEGER PRIMARY KEY)")
     conn.execute(_SCOPE, {"since": since, "closed_since": closed_since})
+    conn.execute(
+        f"""CREATE TEMP TABLE {EPISODES_TABLE.split(".")[1]} AS
+            SELECT e.* FROM {SCOPE_TABLE} scope CROSS JOIN episodes e ON e.id = scope.id"""
+    )
+    conn.execute(
+        f"""CREATE TEMP TABLE {PEOPLE_TABLE.split(".")[1]} AS
+            SELECT p.id, p.name, {", ".join(f"p.{c}" for c in _PERSON_DETAILS)}
+            FROM (SELECT DISTINCT person_id FROM {EPISODES_TABLE}) scope
+            CROSS JOIN people p ON p.id = scope.person_id ORDER BY p.id"""
+    )
     return conn.execute(f"SELECT count(*) FROM {SCOPE_TABLE}").fetchone()[0]
 
 
 def drop_check_scope(conn: sqlite3.Connection) -> None:
-    conn.execute(f"DROP TABLE IF EXISTS {SCOPE_TABLE}")
+    for table in _SCOPE_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def count_episodes(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM episodes").fetchone()[0]
 
 
-def scope_closed_ids(conn: sqlite3.Connection) -> list[int]:
-    """The closed episodes in scope: those the completeness figure then speaks for."""
-    rows = conn.execute(
-        f"""SELECT e.id FROM {_SCOPED_EPISODES}
-            WHERE e.status = 'accepted' AND e.closure_date IS NOT NULL"""
-    )
-    return [episode_id for (episode_id,) in rows]
+# The closed episodes in scope: those the completeness and coverage figures then speak for.
+SCOPE_CLOSED_IDS = f"""SELECT e.id FROM {_SCOPED_EPISODES}
+    WHERE e.status = 'accepted' AND e.closure_date IS NOT NULL"""
 
 
 def _episodes(scoped: bool, everything: str = "episodes e") -> str:
@@ -174,8 +191,6 @@ def _episodes(scoped: bool, everything: str = "episodes e") -> str:
 
 # --- Check: the person's details ---------------------------------------------------------------
 
-_PERSON_DETAILS = ("gender", "ethnicity", "living")
-
 # Every rule returns a cursor: `check` reads the rows one at a time and keeps only its problems.
 Rows = sqlite3.Cursor
 
@@ -184,10 +199,10 @@ def people_missing(conn: sqlite3.Connection, column: str, scoped: bool) -> Rows:
     """People with no answer at all for a detail ("not stated" is an answer); when scoped,
     only people with an episode in scope."""
     assert column in _PERSON_DETAILS
-    among = f"p.id IN (SELECT e.person_id FROM {_SCOPED_EPISODES}) AND" if scoped else ""
+    people = f"{PEOPLE_TABLE} p" if scoped else "people p"
     return conn.execute(
         f"""SELECT p.id AS person_id, p.name, {CURRENT_EPISODE} AS episode_id
-            FROM people p WHERE {among} p.{column} IS NULL ORDER BY p.id"""
+            FROM {people} WHERE p.{column} IS NULL ORDER BY p.id"""
     )
 
 
@@ -296,14 +311,15 @@ def goals_never_reviewed(
     driven from the episodes in scope, each looking up its goals.
     """
     source = (
-        f"{_SCOPED_EPISODES} CROSS JOIN goals g ON g.episode_id = e.id"
+        f"{SCOPE_TABLE} scope CROSS JOIN goals g ON g.episode_id = scope.id"
         if scoped
-        else "goals g CROSS JOIN episodes e ON e.id = g.episode_id"
+        else "goals g"
     )
     return conn.execute(
         f"""SELECT * FROM (
                 SELECT {PERSON_COLUMNS}, g.number, e.closure_date, {DAYS_IN} AS days_in
-                FROM {source} JOIN people p ON p.id = e.person_id
+                FROM {source} CROSS JOIN episodes e ON e.id = g.episode_id
+                JOIN people p ON p.id = e.person_id
                 WHERE g.dropped_date IS NULL AND e.status = 'accepted'
                   AND NOT EXISTS (SELECT 1 FROM goal_reviews r WHERE r.goal_id = g.id)
             ) WHERE days_in >= :days ORDER BY episode_id, number""",
@@ -314,12 +330,13 @@ def goals_never_reviewed(
 def signposts_without_outcome(conn: sqlite3.Connection, made_by: str, scoped: bool) -> Rows:
     source = (
         f"{_SCOPED_EPISODES} CROSS JOIN signposts s ON s.episode_id = e.id"
+        " CROSS JOIN people p ON p.id = e.person_id"
         if scoped
-        else "signposts s JOIN episodes e ON e.id = s.episode_id"
+        else "signposts s JOIN episodes e ON e.id = s.episode_id JOIN people p ON p.id = e.person_id"
     )
     return conn.execute(
         f"""SELECT {PERSON_COLUMNS}, s.id AS signpost_id, s.date, s.to_text
-            FROM {source} JOIN people p ON p.id = e.person_id
+            FROM {source}
             WHERE s.outcome IS NULL AND s.date <= :made_by ORDER BY s.id""",
         {"made_by": made_by},
     )
@@ -432,10 +449,11 @@ def follow_up_ucla_missing(conn: sqlite3.Connection, closed_before: str, scoped:
 
 def later_episodes(conn: sqlite3.Connection, scoped: bool) -> dict[int, int]:
     """{person_id: current episode id} for the people with more than one episode (the only
-    ones for whom a fix may need --episode); when scoped, for every person with an episode in
-    scope (no other is named in a problem), found through episodes(person_id)."""
+    ones for whom a fix may need --episode); when scoped, only people with an episode in
+    scope (no other is named in a problem), counted in episodes(person_id) alone."""
     people = (
-        f"SELECT e.person_id FROM {_SCOPED_EPISODES}"
+        f"""SELECT p.id FROM {PEOPLE_TABLE} p
+            WHERE (SELECT count(*) FROM episodes x WHERE x.person_id = p.id) > 1"""
         if scoped
         else "SELECT person_id FROM episodes GROUP BY person_id HAVING count(*) > 1"
     )

@@ -235,23 +235,17 @@ def coverage_counts(
     conn: sqlite3.Connection,
     params: dict,
     left_out: tuple[str, ...],
-    episode_ids: list[int] | None = None,
+    closed_ids: str | None = None,
 ) -> dict:
-    """Episodes closed in the period (or the closed ones among `episode_ids`, when given),
-    less those closed for a reason in `left_out` (`eligible`), and of those how many have both
-    a baseline and an end UCLA score (`paired`). Probes measures(episode_id, instrument, stage)
-    per episode: `check --all` runs it over every closed episode."""
-    import json
-
+    """Episodes closed in the period (or those `closed_ids`, a query of closed episodes'
+    ids, selects), less those closed for a reason in `left_out` (`eligible`), and of those how
+    many have both a baseline and an end UCLA score (`paired`). Probes measures(episode_id,
+    instrument, stage) per episode: `check --all` runs it over every closed episode."""
     scored = """EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
                  AND m.instrument = '{0}' AND m.stage = '{1}'
                  AND m.skipped_reason IS NULL AND m.score IS NOT NULL)"""
     marks = ", ".join(f":r{i}" for i in range(len(left_out)))
-    if episode_ids is None:
-        closed = "e.closure_date BETWEEN :s AND :e"
-    else:
-        closed = "e.closure_date IS NOT NULL AND e.id IN (SELECT value FROM json_each(:ids))"
-        params = params | {"ids": json.dumps(episode_ids)}
+    closed = "e.closure_date BETWEEN :s AND :e" if closed_ids is None else f"e.id IN ({closed_ids})"
     return _one(
         conn,
         f"""SELECT count(*) AS eligible,
@@ -405,6 +399,11 @@ _COMPLETENESS = f"""
 def completeness_counts_closed(conn: sqlite3.Connection, params: dict) -> dict:
     """Present-field counts over episodes closed in the period."""
     return _one(conn, f"{_COMPLETENESS} WHERE e.id IN ({CLOSED})", params)
+
+
+def completeness_counts_in(conn: sqlite3.Connection, closed_ids: str) -> dict:
+    """Present-field counts over the closed episodes a query of their ids selects."""
+    return _one(conn, f"{_COMPLETENESS} WHERE e.id IN ({closed_ids})", {"e": None})
 
 
 def completeness_counts_of(conn: sqlite3.Connection, episode_ids: list[int]) -> dict:
