@@ -318,8 +318,8 @@ def _check_figures(
         episodes, _, pct = reports.completeness_counts(conn, period=period)
         eligible, paired = outcomes.coverage(conn, period)
     else:
-        episodes, _, pct = reports.completeness_counts(conn, closed_ids=sql.SCOPE_CLOSED_IDS)
-        eligible, paired = outcomes.coverage_of(conn, sql.SCOPE_CLOSED_IDS)
+        episodes, _, pct = reports.completeness_counts(conn, among=sql.SCOPE_EPISODES)
+        eligible, paired = outcomes.coverage_among(conn, sql.SCOPE_EPISODES)
     covered = stats.percent(paired, eligible)
     return (
         episodes,

@@ -339,10 +339,10 @@ def coverage(conn: sqlite3.Connection, period: Period) -> tuple[int, int]:
     return int(found["eligible"]), int(found["paired"])
 
 
-def coverage_of(conn: sqlite3.Connection, closed_ids: str) -> tuple[int, int]:
-    """`coverage` over the closed episodes a query of their ids selects (those `check`
-    looked at)."""
-    found = store.coverage_counts(conn, {}, LEFT_OUT_OF_COVERAGE, closed_ids)
+def coverage_among(conn: sqlite3.Connection, episodes: str) -> tuple[int, int]:
+    """`coverage` over the closed episodes among `episodes` (a FROM clause naming them `e`:
+    `check` gives its copy of the episodes it looked at)."""
+    found = store.coverage_counts(conn, {}, LEFT_OUT_OF_COVERAGE, episodes)
     return int(found["eligible"]), int(found["paired"])
 
 

@@ -241,7 +241,7 @@ def completeness_counts(
     *,
     episode_ids: Iterable[int] | None = None,
     period: Period | None = None,
-    closed_ids: str | None = None,
+    among: str | None = None,
 ) -> tuple[int, dict[str, int], Fraction | None]:
     """Required-field completeness over the given episodes, or over the episodes closed in
     `period` (give exactly one), as (episodes, {field: episodes with it present}, pct), without
@@ -249,10 +249,10 @@ def completeness_counts(
     referral source, trigger answer, baseline UCLA, end UCLA, closure reason. A "not stated"
     value or a measure recorded as not collected counts as present; end UCLA is not expected
     (counts as present) after a death, a move or a hospital stay (codes.NO_END_MEASURES)."""
-    if [episode_ids, period, closed_ids].count(None) != 2:
-        raise TypeError("give episode_ids, period or closed_ids")
-    if closed_ids is not None:  # a query of closed episodes' ids (`check`: those in scope)
-        row = store.completeness_counts_in(conn, closed_ids)
+    if [episode_ids, period, among].count(None) != 2:
+        raise TypeError("give episode_ids, period or among")
+    if among is not None:  # the closed episodes among those `check` looked at
+        row = store.completeness_counts_among(conn, among)
     elif period is not None:
         row = store.completeness_counts_closed(conn, _params(period))
     else:

@@ -124,7 +124,8 @@ def closed_for_follow_up(conn: sqlite3.Connection, earliest: str, latest: str) -
 SCOPE_TABLE = "temp.check_scope"
 EPISODES_TABLE = "temp.check_episodes"
 PEOPLE_TABLE = "temp.check_people"
-_SCOPED_EPISODES = f"{EPISODES_TABLE} e"
+SCOPE_EPISODES = f"{EPISODES_TABLE} e"  # read in place of `episodes e`
+_SCOPED_EPISODES = SCOPE_EPISODES
 
 # Current work: open episodes; those referred, decided or closed since :since (the first day of
 # the previous quarter), or with a contact, questionnaire, goal (set, dropped or reviewed) or
@@ -177,11 +178,6 @@ def drop_check_scope(conn: sqlite3.Connection) -> None:
 
 def count_episodes(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM episodes").fetchone()[0]
-
-
-# The closed episodes in scope: those the completeness and coverage figures then speak for.
-SCOPE_CLOSED_IDS = f"""SELECT e.id FROM {_SCOPED_EPISODES}
-    WHERE e.status = 'accepted' AND e.closure_date IS NOT NULL"""
 
 
 def _episodes(scoped: bool, everything: str = "episodes e") -> str:

@@ -235,23 +235,27 @@ def coverage_counts(
     conn: sqlite3.Connection,
     params: dict,
     left_out: tuple[str, ...],
-    closed_ids: str | None = None,
+    among: str | None = None,
 ) -> dict:
-    """Episodes closed in the period (or those `closed_ids`, a query of closed episodes'
-    ids, selects), less those closed for a reason in `left_out` (`eligible`), and of those how
+    """Episodes closed in the period (or the closed ones among `among`, a FROM clause naming
+    episodes `e`), less those closed for a reason in `left_out` (`eligible`), and of those how
     many have both a baseline and an end UCLA score (`paired`). Probes measures(episode_id,
     instrument, stage) per episode: `check --all` runs it over every closed episode."""
     scored = """EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
                  AND m.instrument = '{0}' AND m.stage = '{1}'
                  AND m.skipped_reason IS NULL AND m.score IS NOT NULL)"""
     marks = ", ".join(f":r{i}" for i in range(len(left_out)))
-    closed = "e.closure_date BETWEEN :s AND :e" if closed_ids is None else f"e.id IN ({closed_ids})"
+    episodes, closed = (
+        ("episodes e", "e.closure_date BETWEEN :s AND :e")
+        if among is None
+        else (among, "e.closure_date IS NOT NULL")
+    )
     return _one(
         conn,
         f"""SELECT count(*) AS eligible,
                    sum({scored.format(UCLA, "baseline")} AND {scored.format(UCLA, "end")})
                        AS paired
-            FROM episodes e WHERE e.status = 'accepted' AND {closed}
+            FROM {episodes} WHERE e.status = 'accepted' AND {closed}
               AND coalesce(e.closure_reason, '') NOT IN ({marks})""",
         params | {f"r{i}": reason for i, reason in enumerate(left_out)},
     )
@@ -376,7 +380,12 @@ COMPLETENESS_FIELDS = (
 # After a death, a move or a hospital stay end measures are not expected: not counted missing.
 _NO_END_MEASURES = ", ".join(f"'{slug}'" for slug in NO_END_MEASURES)
 
-_COMPLETENESS = f"""
+
+def _completeness(episodes: str = "episodes e", dated: bool = True) -> str:
+    """The present-field counts over `episodes` (a FROM clause naming them `e`); when `dated`,
+    only measures dated up to :e (a period's end) count."""
+    on_time = "AND m.date <= coalesce(:e, m.date)" if dated else ""
+    return f"""
     SELECT count(*) AS episodes,
         sum(p.gender IS NOT NULL) AS gender,
         sum(e.age_at_referral IS NOT NULL OR p.dob IS NOT NULL OR e.age_not_stated = 1) AS age,
@@ -386,14 +395,15 @@ _COMPLETENESS = f"""
         sum(e.triggers_answered = 1 OR e.no_triggers = 1
             OR EXISTS (SELECT 1 FROM episode_triggers t WHERE t.episode_id = e.id)) AS triggers,
         sum(EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
-                    AND m.instrument = '{UCLA}' AND m.stage = 'baseline'
-                    AND m.date <= coalesce(:e, m.date))) AS ucla_baseline,
+                    AND m.instrument = '{UCLA}' AND m.stage = 'baseline' {on_time})) AS ucla_baseline,
         sum(e.closure_reason IN ({_NO_END_MEASURES})
             OR EXISTS (SELECT 1 FROM measures m WHERE m.episode_id = e.id
-                    AND m.instrument = '{UCLA}' AND m.stage = 'end'
-                    AND m.date <= coalesce(:e, m.date))) AS ucla_end,
+                    AND m.instrument = '{UCLA}' AND m.stage = 'end' {on_time})) AS ucla_end,
         sum(e.closure_reason IS NOT NULL) AS closure_reason
-    FROM episodes e JOIN people p ON p.id = e.person_id"""
+    FROM {episodes} JOIN people p ON p.id = e.person_id"""
+
+
+_COMPLETENESS = _completeness()
 
 
 def completeness_counts_closed(conn: sqlite3.Connection, params: dict) -> dict:
@@ -401,9 +411,16 @@ def completeness_counts_closed(conn: sqlite3.Connection, params: dict) -> dict:
     return _one(conn, f"{_COMPLETENESS} WHERE e.id IN ({CLOSED})", params)
 
 
-def completeness_counts_in(conn: sqlite3.Connection, closed_ids: str) -> dict:
-    """Present-field counts over the closed episodes a query of their ids selects."""
-    return _one(conn, f"{_COMPLETENESS} WHERE e.id IN ({closed_ids})", {"e": None})
+def completeness_counts_among(conn: sqlite3.Connection, episodes: str) -> dict:
+    """Present-field counts over the closed episodes among `episodes` (a FROM clause naming
+    them `e`: `check` gives its TEMP copy of the episodes it looked at), whatever the dates of
+    their measures."""
+    return _one(
+        conn,
+        f"""{_completeness(episodes, dated=False)}
+            WHERE e.status = 'accepted' AND e.closure_date IS NOT NULL""",
+        {},
+    )
 
 
 def completeness_counts_of(conn: sqlite3.Connection, episode_ids: list[int]) -> dict:
