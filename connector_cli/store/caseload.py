@@ -128,10 +128,13 @@ SCOPE_EPISODES = f"{EPISODES_TABLE} e"  # read in place of `episodes e`
 _SCOPED_EPISODES = SCOPE_EPISODES
 
 # Current work: open episodes; those referred, decided or closed since :since (the first day of
-# the previous quarter), or with a contact, questionnaire, goal (set, dropped or reviewed) or
-# signpost (made, or its outcome) dated since then; and those closed since :closed_since, whose
-# end or follow-up questionnaires can still be taken. Each part reads one index on a date
-# (m012_b): a range of it, holding the episode (or the goal or signpost) beside the date.
+# the previous quarter), or with a contact, questionnaire, goal (set or dropped) or signpost
+# dated since then; and those closed since :closed_since, whose end or follow-up questionnaires
+# can still be taken. Each part reads a range of one index on a date that holds the episode
+# beside the date (m012_b), never the rows. A goal review or a signpost's outcome recorded
+# late, on an episode finished before then, does not bring it back: finding its goal or
+# signpost would read a row for every review and outcome of the two quarters, and whatever
+# else is missing from such an episode is history (it can only be recorded as not collected).
 _SCOPE = f"""
     INSERT OR IGNORE INTO {SCOPE_TABLE} (id)
     SELECT e.id FROM episodes e WHERE {OPEN}
@@ -142,13 +145,8 @@ _SCOPE = f"""
     UNION ALL SELECT episode_id FROM measures WHERE date >= :since
     UNION ALL SELECT episode_id FROM goals WHERE set_date >= :since
     UNION ALL SELECT episode_id FROM goals WHERE dropped_date >= :since
-    UNION ALL SELECT g.episode_id FROM goal_reviews r JOIN goals g ON g.id = r.goal_id
-        WHERE r.date >= :since
-    UNION ALL SELECT episode_id FROM signposts WHERE date >= :since
-    UNION ALL SELECT s.episode_id FROM signpost_outcomes o
-        JOIN signposts s ON s.id = o.signpost_id WHERE o.date >= :since"""
+    UNION ALL SELECT episode_id FROM signposts WHERE date >= :since"""
 _SCOPE_TABLES = (SCOPE_TABLE, EPISODES_TABLE, PEOPLE_TABLE)
-_PERSON_DETAILS = ("gender", "ethnicity", "living")  # check_people copies them beside the name
 
 
 def fill_check_scope(conn: sqlite3.Connection, since: str, closed_since: str) -> int:
@@ -162,12 +160,8 @@ def fill_check_scope(conn: sqlite3.Connection, since: str, closed_since: str) ->
         f"""CREATE TEMP TABLE {EPISODES_TABLE.split(".")[1]} AS
             SELECT e.* FROM {SCOPE_TABLE} scope CROSS JOIN episodes e ON e.id = scope.id"""
     )
-    conn.execute(
-        f"""CREATE TEMP TABLE {PEOPLE_TABLE.split(".")[1]} AS
-            SELECT p.id, p.name, {", ".join(f"p.{c}" for c in _PERSON_DETAILS)}
-            FROM (SELECT DISTINCT person_id FROM {EPISODES_TABLE}) scope
-            CROSS JOIN people p ON p.id = scope.person_id ORDER BY p.id"""
-    )
+    conn.execute(f"CREATE TEMP TABLE {PEOPLE_TABLE.split('.')[1]} (id INTEGER PRIMARY KEY)")
+    conn.execute(f"INSERT OR IGNORE INTO {PEOPLE_TABLE} SELECT person_id FROM {EPISODES_TABLE}")
     return conn.execute(f"SELECT count(*) FROM {SCOPE_TABLE}").fetchone()[0]
 
 
@@ -187,6 +181,12 @@ def _episodes(scoped: bool, everything: str = "episodes e") -> str:
 
 # --- Check: the person's details ---------------------------------------------------------------
 
+_PERSON_DETAILS = ("gender", "ethnicity", "living")
+# The condition of the partial index idx_people_detail_missing (m012_b), spelled as it is there
+# so the planner uses it: the people with a detail missing, from the index alone, and no row
+# read for the thousands of people in scope who have every answer.
+_DETAIL_MISSING = "(p.gender IS NULL OR p.ethnicity IS NULL OR p.living IS NULL)"
+
 # Every rule returns a cursor: `check` reads the rows one at a time and keeps only its problems.
 Rows = sqlite3.Cursor
 
@@ -195,10 +195,10 @@ def people_missing(conn: sqlite3.Connection, column: str, scoped: bool) -> Rows:
     """People with no answer at all for a detail ("not stated" is an answer); when scoped,
     only people with an episode in scope."""
     assert column in _PERSON_DETAILS
-    people = f"{PEOPLE_TABLE} p" if scoped else "people p"
+    among = f"AND {_DETAIL_MISSING} AND p.id IN (SELECT id FROM {PEOPLE_TABLE})" if scoped else ""
     return conn.execute(
         f"""SELECT p.id AS person_id, p.name, {CURRENT_EPISODE} AS episode_id
-            FROM {people} WHERE p.{column} IS NULL ORDER BY p.id"""
+            FROM people p WHERE p.{column} IS NULL {among} ORDER BY p.id"""
     )
 
 
