@@ -372,7 +372,8 @@ def _check_json(result) -> None:
 def check_scope(scope, *, seconds: float) -> None:
     """One line on stderr saying what `check` looked at (stdout stays silent when complete)."""
     if scope.everything:
-        text = f"Checked the whole history ({scope.episodes:,} episodes) in {seconds:.1f} s."
+        episodes = f"{scope.episodes:,} episode{'' if scope.episodes == 1 else 's'}"
+        text = f"Checked the whole history ({episodes}) in {seconds:.1f} s."
     else:
         since = f"{scope.since.day} {scope.since:%B %Y}"
         quarters = " and ".join(scope.quarters)

@@ -9,6 +9,7 @@ version; the test says so where it does.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -437,6 +438,121 @@ def test_other_closure_without_detail(db_path):
         (1, 1, "Closed on 2026-11-10 as 'other' with no explanation.",
          'connector referral edit 1 --closure-detail "TEXT"'),
     ]  # fmt: skip
+
+
+# --- What it looks at: current work by default, every year with --all --------------------------
+# Today is 2026-11-20 (2026Q4): current work is every open episode, everything dated since
+# 2026-07-01 (the first day of 2026Q3), and every episode closed since 2026-05-22 (26 weeks ago:
+# its follow-up can still be taken).
+
+ALL_LINE = re.compile(r"Checked the whole history \((\d+) episodes?\) in \d+\.\d s\.\n")
+
+
+def test_a_gap_in_an_episode_closed_two_years_ago_is_left_to_check_all(db_path):
+    # No end UCLA, no follow-up, no ethnicity: all of it can only be recorded as not collected
+    # now, and nothing has happened since.
+    closed("Olga Old", "2024-09-02", "2024-11-01", end=False)
+    execute(db_path, "UPDATE people SET ethnicity = NULL WHERE id = 1")  # as if imported
+    before = snapshot(db_path)
+    result = run("check")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", SCOPE_LINE + "\n")
+    assert run("check", "--json").json() == {
+        "problems": [],
+        "data_completeness_pct": None,
+        "outcome_coverage_pct": None,
+        "closed_episodes": 0,
+        "scope": {"all": False, "since": "2026-07-01", "episodes": 0},
+    }
+    everything = run("check", "--all")
+    assert everything.exit_code == 1
+    assert ALL_LINE.fullmatch(everything.stderr)[1] == "1"
+    found = run("check", "--all", "--json").json()
+    assert [(p["person_id"], p["rule"]) for p in found["problems"]] == [
+        (1, "ethnicity-missing"),
+        (1, "end-measures-missing"),
+        (1, "follow-up-overdue"),
+    ]
+    assert found["problems"][1]["fix"] == (
+        "connector measure skip 1 ucla3 --stage end --reason REASON --date 2024-11-01"
+    )
+    # The figures speak for every closed episode with --all: Olga's 7 of 9 fields present.
+    assert {k: v for k, v in found.items() if k != "problems"} == {
+        "data_completeness_pct": 77.8,
+        "outcome_coverage_pct": 0.0,
+        "closed_episodes": 1,
+        "scope": {"all": True, "since": None, "episodes": 1},
+    }
+    assert snapshot(db_path) == before
+
+
+def test_a_returning_person_brings_their_details_back_into_the_check(db_path):
+    closed("Olga Old", "2024-09-02", "2024-11-01")
+    skip(1, "ucla3", "follow-up", "2025-01-20")
+    execute(db_path, "UPDATE people SET ethnicity = NULL WHERE id = 1")  # as if imported
+    assert problems() == []
+    ok("new-referral", "--existing", "1", "--name", "Olga Old", "--referral-date", "2026-11-19",
+       "--source", "self", "--age", "73", "--no-triggers")  # fmt: skip
+    # Person-level gaps belong to everyone with current work; the fix names no episode.
+    assert only("ethnicity-missing") == [
+        (1, 2, "Ethnicity not recorded (not even 'Z not stated').",
+         "connector person edit 1 --ethnicity CODE"),
+    ]  # fmt: skip
+
+
+def test_a_gap_in_an_open_episode_referred_years_ago_is_current_work(db_path):
+    refer("Rhod Long", "2023-03-01", status="accepted", leave_out="--gender")
+    found = problems()
+    assert [(p["person_id"], p["rule"]) for p in found] == [
+        (1, "gender-missing"),
+        (1, "no-support-contact"),
+        (1, "no-goals"),
+    ]
+    assert (
+        found[1]["problem"] == "Accepted on 2023-03-01 (1360 days ago) with no support contact yet."
+    )
+    assert problems("--all") == found
+
+
+def test_a_closed_episode_whose_follow_up_can_still_be_taken_is_current_work(db_path):
+    # Closed 2026-05-22, 26 weeks ago today: before 2026Q3, nothing since, but its follow-up
+    # (overdue since 2026-09-03) can be taken until today. A day earlier, only a record of why
+    # it was not collected is left: history.
+    closed("Fay Follow", "2026-04-01", "2026-05-22")
+    closed("Gil Gone", "2026-04-01", "2026-05-21")
+    can_take = (1, 1, "Follow-up UCLA loneliness overdue (closed 2026-05-22, due by 2026-09-03).",
+                "connector ucla score --person 1 --stage follow-up")  # fmt: skip
+    assert only("follow-up-overdue") == [can_take]
+    assert only("follow-up-overdue", "--all") == [
+        can_take,
+        (2, 2, "Follow-up UCLA loneliness overdue (closed 2026-05-21, due by 2026-09-02).",
+         "connector measure skip 2 ucla3 --stage follow-up --reason REASON --date 2026-11-19"),
+    ]  # fmt: skip
+    assert run("check", "--json").json()["scope"]["episodes"] == 1
+
+
+def test_the_first_day_of_the_previous_quarter_is_current_work_the_day_before_is_not(db_path):
+    # Referrals declined the day they came in, age never asked: one on 2026-07-01, one on
+    # 2026-06-30.
+    for name, day in (("Dora First", "2026-07-01"), ("Evan Before", "2026-06-30")):
+        person = refer(name, day, leave_out="--age")
+        ok("referral", "decline", str(person), "--reason", "Out of area", "--by", "criteria",
+           "--date", day)  # fmt: skip
+    # Finished long ago without an end UCLA; a keep-in-touch call on 2026-07-01, or on
+    # 2026-06-30, is the only thing since.
+    for name, day in (("Kim Kept", "2026-07-01"), ("Lee Left", "2026-06-30")):
+        person = closed(name, "2025-01-06", "2025-03-03", end=False)
+        skip(person, "ucla3", "follow-up", "2025-05-19")
+        visit(person, day, "--after-closure")
+    assert [(p["person_id"], p["rule"]) for p in problems()] == [
+        (1, "age-missing"),
+        (3, "end-measures-missing"),
+    ]
+    assert [(p["person_id"], p["rule"]) for p in problems("--all")] == [
+        (1, "age-missing"),
+        (2, "age-missing"),
+        (3, "end-measures-missing"),
+        (4, "end-measures-missing"),
+    ]
 
 
 # --- Across episodes, output, exit codes, completeness, no writes ------------------------------

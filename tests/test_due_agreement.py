@@ -1,6 +1,8 @@
 """`caseload`, `show` and `check` ask one engine (due.py) what is due next, so they agree on
 every episode of a generated demo: the same next step, and `show` calls a measure overdue
-exactly where `check` reports it missing while it can still be asked."""
+exactly where `check` reports it missing while it can still be asked. `check` by default looks
+only at current work: everything it could still ask is in it, and it reports nothing `check
+--all` does not."""
 
 from __future__ import annotations
 
@@ -53,9 +55,14 @@ def test_caseload_show_and_check_agree_over_a_demo(db_path):
     ok("demo", "--people", "200", "--quiet")
     caseload = ok("caseload", "--json").json()
     problems = run("check", "--json").json()["problems"]  # exit 1: it finds gaps
+    everything = run("check", "--all", "--json").json()["problems"]
     overdue, steps = _shown(db_path)
-    assert overdue == _checked(problems)
+    assert overdue == _checked(problems) == _checked(everything)
     assert len(overdue) > 5  # the demo has gaps to agree on
+    # The default is the whole history's problems less those of finished work: the demo's
+    # year has some (left to --all), and the default finds none of its own.
+    assert [p for p in everything if p in problems] == problems
+    assert len(everything) > len(problems)
     assert caseload["open"]
     for item in caseload["open"]:
         step = steps[item["episode_id"]]
