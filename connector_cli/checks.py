@@ -7,7 +7,9 @@ values a placeholder in the command can take (on its own line, so the command st
 paste: `--gender female|male` would run with 'female' and pipe into 'male'). A new rule is one
 function here and one test.
 Rules only read (their SQL is in store/caseload.py) and every problem they report can be fixed
-by a command, so a careful connector can always bring `check` to zero.
+by a command, so a careful connector can always bring `check` to zero. Each rule asks its
+question of current work (`ctx.scoped`: the episodes store/caseload.py put in scope) or, for
+`check --all`, of the whole history; a new rule's query takes the same `scoped` flag.
 """
 
 from __future__ import annotations

@@ -3,8 +3,11 @@
 Set-based on purpose: each question is one query over all episodes, using aggregates and EXISTS
 on indexed columns (contacts(episode_id, date), goals(episode_id, number), goal_reviews(goal_id,
 date), measures(episode_id, instrument, stage), signposts(episode_id)) and never one query per
-person, so `caseload` and `check` stay fast on a database of 20,000 people. Every query only
-reads. Parameters: `:today` (ISO date) plus the ones each function names.
+person, so `caseload` and `check` stay fast on a database of 100,000 people. `check` by default
+asks its questions of current work only (see "Check: what it looks at"), so its time and memory
+follow the work in hand, not the years of history. Every query only reads (`check`'s TEMP
+tables live in memory, outside the database). Parameters: `:today` (ISO date) plus the ones
+each function names.
 """
 
 from __future__ import annotations
