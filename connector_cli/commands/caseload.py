@@ -41,11 +41,11 @@ AllOpt = Annotated[
 
 
 def check(everything: AllOpt = False, as_json: JsonOpt = False) -> None:
-    """Find gaps in the records of current work; each with the command that fixes it (exit 1
-    if any). `--all` checks the whole history.
+    """Find gaps in current work's records, each with the command that fixes it (exit 1 if any).
 
-    Prints nothing and exits 0 when the records are complete; says on stderr what it checked.
-    Never changes anything.
+    Current work: open episodes, follow-ups still to take and everything since the start of the
+    previous quarter; `--all` checks the whole history. Prints nothing and exits 0 when the
+    records are complete; one line on stderr says what it checked. Never changes anything.
     """
     import time
 
