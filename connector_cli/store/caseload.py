@@ -35,13 +35,14 @@ PERSON_COLUMNS = "e.person_id, p.name, e.id AS episode_id"
 _ALL_EPISODES = "episodes e NOT INDEXED"
 
 
-def read_snapshot(conn: sqlite3.Connection, *, mapped: bool = True):
-    """One read transaction, so every query of a command sees the same moment. Memory-mapped
-    reads first when `mapped`: a command that touches much of the file saves a system call a
-    page. But every page touched through the map counts in the process's resident memory, so
-    a command that must stay small (`check` of current work) reads through SQLite's own small
-    page cache instead, and keeps its few TEMP rows in memory rather than in a file (a
-    setting that cannot change inside a transaction)."""
+def read_snapshot(conn: sqlite3.Connection, *, mapped: bool = False):
+    """One read transaction, so every query of a command sees the same moment.
+
+    No memory-mapped reads unless `mapped`: at 100,000 people mmap made `caseload` no quicker
+    and counted every page it touched into the process (276 MB peak against 46 MB without);
+    only `check --all`, which reads the whole file, asks for them. Without the map, TEMP rows
+    (`check`'s current work) stay in memory rather than in a file (a setting that cannot
+    change inside a transaction)."""
     from connector_cli.store.reports import snapshot
 
     conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES if mapped else 0}")
@@ -82,15 +83,29 @@ def open_episodes(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     ).fetchall()
 
 
-def measure_stages(conn: sqlite3.Connection, episodes_sql: str, params: dict) -> dict:
+def measure_stages(
+    conn: sqlite3.Connection,
+    episodes_sql: str,
+    params: dict,
+    stage: str | None = None,
+    defaults: tuple[str, ...] = (),
+) -> dict:
     """{episode_id: {(instrument, stage), ...}} for the episodes `episodes_sql` selects.
 
     A measure recorded as not collected (skipped_reason) counts: it answers for the stage.
+    With `stage`, only that stage's pairs, plus any pair of an instrument outside `defaults`
+    (an optional instrument an episode has used is expected at every stage, so due.py must
+    still see it): the follow-ups read a few rows an episode instead of its whole history.
     """
     found: dict[int, set[tuple[str, str]]] = {}
+    only = ""
+    if stage is not None:
+        marks = ", ".join(f":default{i}" for i in range(len(defaults))) or "NULL"
+        only = f"AND (m.stage = :only_stage OR m.instrument NOT IN ({marks}))"
+        params = params | {"only_stage": stage} | {f"default{i}": d for i, d in enumerate(defaults)}
     rows = conn.execute(
         f"""SELECT DISTINCT m.episode_id, m.instrument, m.stage FROM measures m
-            WHERE m.episode_id IN ({episodes_sql})""",
+            WHERE m.episode_id IN ({episodes_sql}) {only}""",
         params,
     )
     for episode_id, instrument, stage in rows:
