@@ -143,7 +143,6 @@ SCOPE_TABLE = "temp.check_scope"
 EPISODES_TABLE = "temp.check_episodes"
 PEOPLE_TABLE = "temp.check_people"
 SCOPE_EPISODES = f"{EPISODES_TABLE} e"  # read in place of `episodes e`
-_SCOPED_EPISODES = SCOPE_EPISODES
 
 # Current work: open episodes; those referred, decided or closed since :since (the first day of
 # the previous quarter), or with a contact, questionnaire, goal (set or dropped) or signpost
@@ -194,7 +193,7 @@ def count_episodes(conn: sqlite3.Connection) -> int:
 
 def _episodes(scoped: bool, everything: str = "episodes e") -> str:
     """The episodes a rule reads, as `e`: those in scope (driving the query), or `everything`."""
-    return _SCOPED_EPISODES if scoped else everything
+    return SCOPE_EPISODES if scoped else everything
 
 
 # --- Check: the person's details ---------------------------------------------------------------
@@ -343,7 +342,7 @@ def goals_never_reviewed(
 
 def signposts_without_outcome(conn: sqlite3.Connection, made_by: str, scoped: bool) -> Rows:
     source = (
-        f"{_SCOPED_EPISODES} CROSS JOIN signposts s ON s.episode_id = e.id"
+        f"{SCOPE_EPISODES} CROSS JOIN signposts s ON s.episode_id = e.id"
         " CROSS JOIN people p ON p.id = e.person_id"
         if scoped
         else "signposts s JOIN episodes e ON e.id = s.episode_id JOIN people p ON p.id = e.person_id"
@@ -399,7 +398,7 @@ def baseline_ucla_skipped(conn: sqlite3.Connection, reasons: tuple[str, ...], sc
     `reasons`, with the skip's measure id, date and reason."""
     marks = ", ".join("?" for _ in reasons)
     source = (
-        f"{_SCOPED_EPISODES} CROSS JOIN measures m ON m.episode_id = e.id"
+        f"{SCOPE_EPISODES} CROSS JOIN measures m ON m.episode_id = e.id"
         if scoped
         else "measures m JOIN episodes e ON e.id = m.episode_id"
     )
