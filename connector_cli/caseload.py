@@ -284,7 +284,7 @@ def check(
     loaded when needed (its pydantic-free form: `check` does not import pydantic)."""
     from connector_cli import checks
 
-    with sql.read_snapshot(conn, mapped=everything):
+    with sql.read_snapshot(conn):
         if everything:
             scope = CheckScope(everything=True, episodes=sql.count_episodes(conn))
         else:

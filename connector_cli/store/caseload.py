@@ -35,23 +35,18 @@ PERSON_COLUMNS = "e.person_id, p.name, e.id AS episode_id"
 _ALL_EPISODES = "episodes e NOT INDEXED"
 
 
-def read_snapshot(conn: sqlite3.Connection, *, mapped: bool = False):
+def read_snapshot(conn: sqlite3.Connection):
     """One read transaction, so every query of a command sees the same moment.
 
-    No memory-mapped reads unless `mapped`: at 100,000 people mmap made `caseload` no quicker
-    and counted every page it touched into the process (276 MB peak against 46 MB without);
-    only `check --all`, which reads the whole file, asks for them. Without the map, TEMP rows
-    (`check`'s current work) stay in memory rather than in a file (a setting that cannot
-    change inside a transaction)."""
+    No memory-mapped reads: at 100,000 people mmap made `caseload` no quicker and counted
+    every page it touched into the process (276 MB peak against 46 MB without; `check --all`
+    345 MB against 102 MB, for some 5% of its time). TEMP rows (`check`'s current work) stay
+    in memory rather than in a file (a setting that cannot change inside a transaction)."""
     from connector_cli.store.reports import snapshot
 
-    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES if mapped else 0}")
-    if not mapped and not conn.in_transaction:
+    if not conn.in_transaction:
         conn.execute("PRAGMA temp_store = MEMORY")
     return snapshot(conn)
-
-
-MMAP_BYTES = 256 * 1024 * 1024
 
 
 # --- The caseload ------------------------------------------------------------------------------
@@ -168,7 +163,7 @@ _SCOPE_TABLES = (SCOPE_TABLE, EPISODES_TABLE, PEOPLE_TABLE)
 
 def fill_check_scope(conn: sqlite3.Connection, since: str, closed_since: str) -> int:
     """Find the episodes of current work and return how many there are. TEMP tables belong to
-    this connection alone (kept in memory: read_snapshot(mapped=False)): nothing is written to
+    this connection alone (kept in memory: read_snapshot): nothing is written to
     the database. Call inside the read snapshot; drop_check_scope when done."""
     drop_check_scope(conn)
     conn.execute(f"CREATE TEMP TABLE {SCOPE_TABLE.split('.')[1]} (id INTEGER PRIMARY KEY)")
