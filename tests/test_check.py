@@ -644,6 +644,42 @@ def test_json_lists_problems_and_the_completeness_figure(db_path):
     }  # fmt: skip
 
 
+def test_thousands_of_problems_are_written_a_batch_at_a_time_and_come_out_whole(db_path):
+    """More problems than the renderer writes at once (render_caseload.BATCH): the text and the
+    JSON come out exactly as if written in one piece."""
+    refer("Ann Able", "2026-11-16")  # complete
+    # 5,100 declined referrals of this week, each person's gender never asked (made by SQL:
+    # thousands of referrals through the CLI would take minutes).
+    execute(db_path, """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
+                                                WHERE i < 5100)
+        INSERT INTO people (name, ethnicity, living, created_at)
+        SELECT 'Pat ' || i, 'A', 'alone', 'x' FROM n""")  # fmt: skip
+    execute(db_path, """INSERT INTO episodes (person_id, referral_date, source, age_at_referral,
+            no_triggers, status, status_date, created_at)
+        SELECT id, '2026-11-18', 'self', 70, 1, 'declined', '2026-11-18', 'x' FROM people
+        WHERE id > 1""")  # fmt: skip
+    fix = "connector person edit {} --gender GENDER"
+    problem = "Gender not recorded (not even 'not stated')."
+    found = run("check", "--json").json()
+    assert found["problems"] == [
+        {"person_id": person, "episode_id": person, "rule": "gender-missing", "problem": problem,
+         "fix": fix.format(person), "hint": "GENDER: female, male, non-binary, other or not-stated."}
+        for person in range(2, 5102)
+    ]  # fmt: skip
+    assert found["scope"] == {"all": False, "since": "2026-07-01", "episodes": 5101}
+    people = [
+        f"Pat {person - 1} (#{person})\n  {problem}\n    fix: {fix.format(person)}\n"
+        "         GENDER: female, male, non-binary, other or not-stated.\n"
+        for person in range(2, 5102)
+    ]
+    summary = (
+        "5100 problems for 5100 people:\n"
+        "    5100  gender-missing\n"
+        "Data completeness: no closed episodes among those checked.\n"
+    )
+    assert run("check").stdout == "\n".join(people) + "\n" + summary
+
+
 def test_check_never_changes_the_database(db_path):
     refer("Gail Gap", "2026-11-18", leave_out="--gender")
     closed("Len Late", "2026-06-01", "2026-07-01", end=False)
