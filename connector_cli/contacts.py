@@ -1,10 +1,10 @@
-"""A contact as given: the plain record `visit log`, `contact edit` and the demo build, with
+"""A contact as given: the plain record `visit log`, `visit edit` and the demo build, with
 its rules. Not a pydantic model: `visit log` runs many times a day and must not pay for
 importing pydantic. Typed values are read by fields.py, the same rules the models use."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+import dataclasses
 from datetime import date
 
 from connector_cli import codes
@@ -14,10 +14,10 @@ from connector_cli.errors import UserError
 MAX_CONTACT_MINUTES = 12 * 60
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class ContactIn:
     """A visit, call, message, a call about the person, or an attempt. Each value is read as
-    it is given (text or a date, a code's slug or label), then the rules are checked."""
+    it is given (text or a date; a code's slug in any case), then the rules are checked."""
 
     date: date
     kind: str
@@ -60,7 +60,7 @@ class ContactIn:
 
     def values(self, *, without: tuple[str, ...] = ()) -> dict:
         """Every field by name, in order (what the store writes)."""
-        return {k: v for k, v in asdict(self).items() if k not in without}
+        return {k: v for k, v in dataclasses.asdict(self).items() if k not in without}
 
 
 def _flag(value):
@@ -81,7 +81,7 @@ EXPECTED = {
 def _check_types(values: dict) -> None:
     """A required value missing, or a number or flag of the wrong kind (only our own code could
     give one: the command line reads them as typed values)."""
-    for field in fields(ContactIn):
+    for field in dataclasses.fields(ContactIn):
         expected, kind = EXPECTED.get(field.name, (None, ""))
         value = values[field.name]
         if expected is None or (value is None and field.default is None):
