@@ -50,7 +50,7 @@ def edit_contact(
 ) -> tuple[sqlite3.Row, list[str]]:
     """Change a contact's details and/or move it to another episode (another person's, or the
     same person's other one). Returns the contact as it was and the names of what changed."""
-    from connector_cli.models import ContactIn
+    from connector_cli.contacts import ContactIn
 
     row = find_contact(conn, contact_id)
     moving = to_episode is not None and to_episode["id"] != row["episode_id"]
@@ -68,7 +68,7 @@ def edit_contact(
     contact = ContactIn(**merged)  # the same rules as `visit log`
     episode = to_episode if moving else people_sql.episode(conn, row["episode_id"])
     after = _after_closure(episode, contact.date, changes, row, moving)
-    values = contact.model_dump(exclude={"after_closure"})
+    values = contact.values(without=("after_closure",))
     values.update(date=contact.date.isoformat(), journey=int(contact.journey), after_closure=after)
     if "volunteer" in changes or contact.volunteer is None:  # the register (visit log's rule)
         values.update(_volunteer_link(conn, contact.volunteer, contact.date))

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from connector_cli import dates, pathway
+from connector_cli.contacts import ContactIn
 from connector_cli.errors import UserError
 from connector_cli.models import (
     ClosureIn,
-    ContactIn,
     ConversationIn,
     GoalIn,
     GoalReviewIn,

@@ -1,4 +1,6 @@
-"""Pydantic models for the core pathway: validation lives here, once.
+"""Pydantic models for the core pathway: validation lives here, once; how each typed value is
+read (dates, codes, text, names) is in fields.py, shared with the plain records that everyday
+commands build without pydantic (contacts.py: a contact, as `visit log` logs it).
 
 Validators raise UserError (not ValueError) so a refusal reaches the user as the exact sentence
 written here, not as pydantic's multi-line report. Imported lazily: pydantic is heavy.
@@ -12,46 +14,20 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from connector_cli import codes, dates
+from connector_cli import codes, fields
 from connector_cli.errors import UserError
 
 
 def _past(what: str):
-    def parse(value: Any) -> date | None:
-        if value is None or isinstance(value, date):
-            return value
-        if what == "date of birth":
-            return dates.parse_past_date(str(value), what=what)
-        return dates.parse_event_date(str(value), what=what)
-
-    return BeforeValidator(parse)
+    return BeforeValidator(lambda value: fields.day(value, what))
 
 
 def _code(code_list: tuple[codes.Code, ...], what: str):
-    def parse(value: Any) -> str | None:
-        return None if value is None else codes.check(code_list, str(value), what)
-
-    return BeforeValidator(parse)
+    return BeforeValidator(lambda value: fields.code(code_list, value, what))
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    from connector_cli import clean
-
-    cleaned = clean.check(str(value).strip())
-    return cleaned or None
-
-
-def _name(value: Any) -> str | None:
-    cleaned = _text(value)
-    if cleaned and ("\n" in cleaned or "\t" in cleaned):
-        raise UserError("A name must be on one line.")
-    return cleaned
-
-
-Text = Annotated[str | None, BeforeValidator(_text)]
-Name = Annotated[str | None, BeforeValidator(_name)]
+Text = Annotated[str | None, BeforeValidator(fields.text)]
+Name = Annotated[str | None, BeforeValidator(fields.name)]
 
 
 class Model(BaseModel):
@@ -63,7 +39,7 @@ _POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}")
 
 def _postcode(value: Any) -> str | None:
     """A UK postcode, written the usual way ('ls6 3ab' -> 'LS6 3AB')."""
-    cleaned = _text(value)
+    cleaned = fields.text(value)
     if cleaned is None:
         return None
     packed = "".join(cleaned.split()).upper()
@@ -203,35 +179,6 @@ class GoalReviewIn(Model):
     progress: Annotated[str, _code(codes.GOAL_PROGRESS, "progress")]
     date: Annotated[date, _past("date")]
     note: Text = None
-
-
-MAX_CONTACT_MINUTES = 12 * 60
-
-
-class ContactIn(Model):
-    date: Annotated[date, _past("date")]
-    kind: Annotated[str, _code(codes.CONTACT_KINDS, "contact kind")]
-    minutes: int | None = None
-    delivered_by: Annotated[str, _code(codes.DELIVERED_BY, "--by")] = "connector"
-    volunteer: Text = None
-    location: Annotated[str | None, _code(codes.LOCATIONS, "location")] = None
-    journey: bool = False
-    note: Text = None
-    after_closure: bool = False
-
-    @model_validator(mode="after")
-    def _rules(self) -> ContactIn:
-        if self.minutes is not None and not 1 <= self.minutes <= MAX_CONTACT_MINUTES:
-            raise UserError(
-                f"Minutes must be a whole number from 1 to {MAX_CONTACT_MINUTES}, not {self.minutes}."
-            )
-        if self.kind in codes.KINDS_NEEDING_MINUTES and self.minutes is None:
-            raise UserError(f"A {self.kind} contact needs its length: give --minutes N.")
-        if self.location and self.kind != "face-to-face":
-            raise UserError("--location is only for face-to-face contacts.")
-        if self.volunteer and self.delivered_by != "volunteer":
-            raise UserError("--volunteer names who delivered it: add --by volunteer.")
-        return self
 
 
 class SignpostIn(Model):

@@ -14,9 +14,9 @@ from connector_cli.store import pathway as sql
 from connector_cli.store import people
 
 if TYPE_CHECKING:  # annotations only: `show` must not pay for importing pydantic
+    from connector_cli.contacts import ContactIn
     from connector_cli.models import (
         ClosureIn,
-        ContactIn,
         ConversationIn,
         GoalIn,
         GoalReviewIn,
@@ -260,7 +260,7 @@ def log_contact(conn, episode: sqlite3.Row, contact: ContactIn) -> int:
         )
     if contact.after_closure and not after:
         raise UserError("--after-closure is only for contacts dated after the episode closed.")
-    values = contact.model_dump()
+    values = contact.values()
     values.update(
         date=contact.date.isoformat(), journey=int(contact.journey), after_closure=int(after)
     )

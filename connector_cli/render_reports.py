@@ -376,7 +376,7 @@ def report_json(published, *, today: date) -> str:
     from connector_cli.suppression import LEFT_OUT_REASON
 
     data = {
-        "period": published.period.model_dump(),
+        "period": published.period.as_dict(),
         "as_recorded_on": today.isoformat(),
         "standard_period": published.standard,
         "suppress_below": published.suppress_below,

@@ -20,10 +20,10 @@ import sqlite3
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from connector_cli import codes, stats
 from connector_cli.dates import Period
+from connector_cli.models_reports import Completeness, Figure, Figures, PeriodInfo, Published
 from connector_cli.report_metrics import (
     METRICS,
     ONS4_ITEMS,
@@ -31,12 +31,6 @@ from connector_cli.report_metrics import (
     UCLA_LONELY_FROM,
 )
 from connector_cli.store import reports as store
-
-if TYPE_CHECKING:
-    from connector_cli.models_reports import Completeness, Figure, Figures, Published
-
-# The pydantic models (connector_cli.models_reports) are imported inside the functions that build
-# them: `connector check` uses the completeness figure from here and must not pay for pydantic.
 
 NOT_RECORDED = "not-recorded"
 
@@ -46,15 +40,11 @@ def _params(period: Period) -> dict:
 
 
 def _counts(values: dict[str, int]) -> dict[str, Figure]:
-    from connector_cli.models_reports import Figure
-
     return {name: Figure(value=int(v)) for name, v in values.items()}
 
 
 def _stat(value: Fraction | Decimal | None, n: int) -> Figure:
     """A mean, median or SD from n values, held exactly (Decimal) until it is published."""
-    from connector_cli.models_reports import Figure
-
     if value is None or not n:
         return Figure(value=None, n=n)
     return Figure(value=stats.to_decimal(value), n=n)
@@ -270,8 +260,6 @@ def completeness_detail(
     period: Period | None = None,
 ) -> Completeness:
     """`completeness_counts` as a model."""
-    from connector_cli.models_reports import Completeness
-
     n, present, pct = completeness_counts(conn, episode_ids=episode_ids, period=period)
     return Completeness(episodes=n, present=present, pct=pct)
 
@@ -288,8 +276,6 @@ def completeness(
 
 
 def completeness_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
-    from connector_cli.models_reports import Figure
-
     detail = completeness_detail(conn, period=period)
     pct = None if detail.pct is None else stats.to_decimal(detail.pct)
     return {"data_completeness_pct": Figure(value=pct, n=detail.episodes)}
@@ -298,7 +284,6 @@ def completeness_figures(conn: sqlite3.Connection, period: Period) -> dict[str, 
 def coverage_figures(conn: sqlite3.Connection, period: Period) -> dict[str, Figure]:
     """`outcome_coverage_pct`: closed in period, less deaths, moves and hospital stays, with a
     baseline and an end UCLA score actually recorded (a skip is not a score)."""
-    from connector_cli.models_reports import Figure
     from connector_cli.outcomes import coverage
 
     eligible, paired = coverage(conn, period)
@@ -539,8 +524,6 @@ def build_figures(conn: sqlite3.Connection, *, period: Period) -> Figures:
     """All metrics and breakdowns for the period, read in one snapshot. Besides the export's
     breakdown files it holds what only the report shows: referral source group and signpost
     group totals, and the UCLA bands at baseline and end."""
-    from connector_cli.models_reports import Figures, PeriodInfo
-
     with store.snapshot(conn):
         metrics = metric_figures(conn, period)
         breakdowns = {name: fn(conn, period) for name, fn in BREAKDOWNS.items()}

@@ -45,7 +45,7 @@ def note_if_empty(conn: sqlite3.Connection) -> None:
 def _clean_after_killed_restores(path: Path) -> None:
     """A restore killed part-way leaves a full copy of a backup beside the database: remove it
     (the backup itself is untouched) and say so."""
-    from connector_cli.privacy import remove_restore_leftovers
+    from connector_cli.restoring import remove_restore_leftovers
 
     removed = remove_restore_leftovers(path)
     if removed:

@@ -9,8 +9,9 @@ Two costs Typer adds to every run, measured by bench/run.py (README, "Speed"):
 
 Both are trimmed here without changing what any command does: `app_for` hands Typer only the
 command named on the command line (the whole app otherwise), and `use_plain_values` reads
-text, whole numbers and flags with the standard library, leaving every other type, and any
-value that is not plainly valid, to Typer's own converter: same results, same messages.
+text, whole numbers, flags and paths with the standard library (paths through Typer's own
+checks), leaving every other type, and any value that is not plainly valid, to Typer's own
+converter: same results, same messages.
 """
 
 from __future__ import annotations
@@ -104,6 +105,13 @@ def _read(kind: type, value: Any) -> tuple[bool, Any]:
     return False, None
 
 
+def _plain_path(value: Any) -> bool:
+    """Text that is a path as written: Path() would not rewrite it ('', './x', 'a//b', 'x/'
+    are checked as rewritten but quoted as typed) and holds no NUL byte (which os.stat refuses).
+    Anything else goes to Typer's converter, which handles and words it."""
+    return isinstance(value, str) and "\x00" not in value and str(Path(value)) == value
+
+
 def use_plain_values() -> None:
     """Install the plain reader on Typer's parameters (does nothing on a Typer without them)."""
     try:
@@ -123,12 +131,14 @@ def use_plain_values() -> None:
             annotation = _optional(self.annotation)
             if value is None and annotation is not self.annotation:
                 return None  # an optional value left out
-            if kind is Path and isinstance(value, str) and "\x00" not in value:
-                # Typer's own path checks (exists, readable...), without its pydantic adapter;
-                # a NUL byte (which os.stat refuses) goes to Typer's converter, which words it
-                return coerce_cli_path(
-                    value, self.parameter_info, path_type=Path, param=param, ctx=ctx
+            if kind is Path and _plain_path(value):
+                # Typer's own path checks (exists, readable...) without its pydantic adapter,
+                # which only makes Path(text): on plain text the checks read the same file
+                # either way and the messages quote the text as typed
+                checked = coerce_cli_path(
+                    value, self.parameter_info, path_type=None, param=param, ctx=ctx
                 )
+                return Path(checked)
             if get_origin(annotation) is list and isinstance(value, list | tuple):
                 read = [_read(kind, item) for item in value]
                 if all(ok for ok, _ in read):
@@ -164,6 +174,9 @@ def _is_plain(param) -> bool:
         and not getattr(info, "clamp", False)
         and (
             _plain(descriptor.annotation) is not Path
-            or getattr(info, "path_type", None) in (None, Path)
+            or (
+                getattr(info, "path_type", None) in (None, Path)
+                and not getattr(info, "allow_dash", False)  # "-" is read differently
+            )
         )
     )

@@ -471,11 +471,15 @@ def test_a_failed_export_leaves_the_folder_as_it_was(caseload, tmp_path, monkeyp
     def full_disk(path, *args, **kwargs):  # the manifest is the last file written
         raise UserError(files.os_sentence(OSError(28, "No space left on device"), path))
 
-    monkeypatch.setattr(files, "write_text", full_disk)
-    refused("export", "--quarter", "2026Q3", "--out", str(out), "--force", contains="disk is full")
+    # undo only this patch: monkeypatch.undo() would also drop the test's CONNECTOR_DB, and the
+    # export below would then read (and migrate) the machine's default database
+    with monkeypatch.context() as patch:
+        patch.setattr(files, "write_text", full_disk)
+        refused(
+            "export", "--quarter", "2026Q3", "--out", str(out), "--force", contains="disk is full"
+        )
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not list(tmp_path.glob(".q3*"))  # nothing half-built left behind
-    monkeypatch.undo()
     ok("export", "--quarter", "2026Q3", "--out", str(tmp_path / "new"))
     assert (tmp_path / "new" / "manifest.json").exists()
 

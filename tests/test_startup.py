@@ -10,6 +10,7 @@ import json
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -36,13 +37,14 @@ sys.stdout.write("\\nPROBE " + json.dumps({"exit": code, "modules": modules}) + 
 """
 
 
-def imported_by(*args: str) -> set[str]:
-    """Top-level packages imported by `connector ARGS` (which must succeed), run afresh."""
+def imported_by(*args: str, exits: tuple[int, ...] = (0,)) -> set[str]:
+    """Top-level packages imported by `connector ARGS` (which must succeed, or end with one of
+    `exits`), run afresh."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=60
     )
     probe = json.loads(done.stdout[done.stdout.rindex("\nPROBE ") + len("\nPROBE ") :])
-    assert probe["exit"] == 0, done.stdout + done.stderr
+    assert probe["exit"] in exits, done.stdout + done.stderr
     return set(probe["modules"])
 
 
@@ -78,6 +80,51 @@ def test_ucla_score_and_show_do_not_import_pydantic(db_path):
 
     ok("new-referral", "--name", "Margaret Hughes", "--no-input")
     assert "pydantic" not in imported_by("--db", str(db_path), "show", "1")
+
+
+EVERYDAY_HEAVY = ("pydantic", "sqlite_utils", "questionary")
+
+
+def test_everyday_commands_with_every_value_given_import_none_of_the_heavy_modules(
+    db_path, tmp_path
+):
+    """Issue 18: pydantic, sqlite-utils and questionary cost 60-80 ms each; a command given
+    every value neither prompts nor migrates, so it needs none of them. The database is built
+    first (building it migrates, which does need sqlite-utils)."""
+    from conftest import ok, rows
+
+    ok("demo", "--people", "30", "--seed", "3", "--quiet")
+    person = rows(
+        db_path,
+        "SELECT person_id FROM episodes WHERE status = 'accepted' AND closure_date IS NULL "
+        "ORDER BY id LIMIT 1",
+    )[0]["person_id"]
+    visit = ["visit", "log", person, "--kind", "telephone", "--minutes", "15", "--no-input"]
+    commands = {
+        "visit log": visit,
+        "report": ["report", "--quarter", "2026Q3"],
+        "export": ["export", "--quarter", "2026Q3", "--out", tmp_path / "plain"],
+        "export --records": ["export", "--quarter", "2026Q3", "--records", "--out", tmp_path / "r"],
+        "backup": ["backup", tmp_path / "copies", "--keep", "2"],
+        "show": ["show", person],
+        "people": ["people"],
+        "caseload": ["caseload"],
+        "check": ["check"],
+    }
+    (tmp_path / "copies").mkdir()
+    contacts = "SELECT count(*) AS n FROM contacts"
+    before = rows(db_path, contacts)[0]["n"]
+    heavy = {}
+    for name, args in commands.items():
+        exits = (0, 1) if name == "check" else (0,)  # check exits 1 when it finds gaps
+        modules = imported_by("--db", str(db_path), *map(str, args), exits=exits)
+        assert "connector_cli" in modules  # the probe did run the command
+        if found := sorted(modules & set(EVERYDAY_HEAVY)):
+            heavy[name] = found
+    assert heavy == {}
+    assert rows(db_path, contacts)[0]["n"] == before + 1  # each command did its work
+    assert (tmp_path / "r" / "episodes.csv").exists() and (tmp_path / "plain").is_dir()
+    assert len(list((tmp_path / "copies").iterdir())) == 1
 
 
 def _all_commands(group, path=()):
@@ -229,8 +276,8 @@ def _option(annotation, **info):
 def _outcome(runtime, value, param):
     try:
         return ("ok", runtime._coerce_value(value, param=param, ctx=None))
-    except Exception:  # a refusal (BadParameter): Typer words it
-        return ("refused",)
+    except Exception as refusal:  # a refusal (BadParameter): Typer words it
+        return ("refused", type(refusal).__name__, str(refusal))
 
 
 def _typer_reads(annotation, value, **info):
@@ -257,6 +304,29 @@ def test_optional_and_path_values_read_as_typers_own_converter_reads_them(annota
     for value in values:
         value = [value] if "list" in str(annotation) else value
         assert _plain_reads(annotation, value) == _typer_reads(annotation, value), value
+
+
+PATH_CHECKS = [
+    {},
+    {"exists": True},
+    {"file_okay": False},
+    {"dir_okay": False},
+    {"exists": True, "dir_okay": False, "readable": True},
+    {"writable": True},
+    {"resolve_path": True},
+]
+
+
+@pytest.mark.parametrize("checks", PATH_CHECKS, ids=lambda checks: ",".join(checks) or "none")
+def test_path_options_are_checked_and_worded_as_typers_own_converter_does(checks, tmp_path):
+    """Paths are read without pydantic's adapter, with Typer's own checks and messages."""
+    (tmp_path / "file.csv").write_text("x")
+    base = str(tmp_path)
+    values = [base, f"{base}/file.csv", f"{base}/new", f"{base}/file.csv/", f"{base}//new"]
+    values += ["", ".", "./x", "-", "rel/file.csv", "~/x", "x\x00y", "\udcff"]
+    for value in values:
+        plain = _plain_reads(Path | None, value, **checks)
+        assert plain == _typer_reads(Path | None, value, **checks), value
 
 
 def test_ranged_numbers_read_as_typers_own_converter_reads_them():

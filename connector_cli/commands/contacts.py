@@ -125,8 +125,10 @@ def log(
     as_json: JsonOpt = False,
 ) -> None:
     """Log a contact with (or about) the person."""
+    from dataclasses import replace
+
     from connector_cli import diary, pathway, session
-    from connector_cli.models import ContactIn
+    from connector_cli.contacts import ContactIn
     from connector_cli.store import write
 
     can_ask = session.interactive(no_input)
@@ -148,7 +150,7 @@ def log(
     )
     name, add_volunteer = _volunteer_at_terminal(conn, contact.volunteer, can_ask)
     if name != contact.volunteer:
-        contact = contact.model_copy(update={"volunteer": name})
+        contact = replace(contact, volunteer=name)
     with write(conn):
         if add_volunteer is not None:
             from connector_cli.volunteers import add_volunteer as add

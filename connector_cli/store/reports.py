@@ -9,7 +9,6 @@ after the episode closed) are left out of every query.
 from __future__ import annotations
 
 import contextlib
-import secrets
 import sqlite3
 from collections.abc import Iterator
 
@@ -510,6 +509,8 @@ PSEUDONYM_KEY = "episode_ref"
 def pseudonym_key(conn: sqlite3.Connection) -> bytes:
     """The database's secret for episode pseudonyms, created on first use (inside the caller's
     write transaction) and never changed, so pseudonyms are stable across exports."""
+    import secrets  # loads OpenSSL (about 5 ms): only `export --records` needs it
+
     conn.execute(
         "INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)",
         [PSEUDONYM_KEY, secrets.token_bytes(32)],
