@@ -194,41 +194,41 @@ def _stage_value(
     instrument: str,
     stage: str,
     first: bool,
-    cohort: str,
+    episode: str,
     item: str | None,
     column: str = "value",
 ) -> str:
-    """Per episode of `cohort`: the score of its earliest (first=True) or latest administration
-    of `instrument` at `stage`; ties broken by id. Skipped administrations (not collected) and
-    administrations without a score are not scores and are passed over. For ONS4, `item` picks
-    that item's value from the administration's answers (`column="answer"`: its text answer,
-    e.g. the direct loneliness question asked with the UCLA)."""
+    """A scalar subquery: for the episode whose id is the SQL expression `episode`, the score of
+    its earliest (first=True) or latest administration of `instrument` at `stage` dated by :e;
+    ties broken by id. Skipped administrations (not collected) and administrations without a
+    score are not scores and are passed over. For ONS4, `item` picks that item's value from the
+    administration's answers (`column="answer"`: its text answer, e.g. the direct loneliness
+    question asked with the UCLA).
+
+    A probe of idx_measures_episode(episode_id, instrument, stage) per episode, so its cost is
+    the cohort's, not the history's (a join of per-cohort window CTEs read every pair of rows).
+    """
     order = "m.date, m.id" if first else "m.date DESC, m.id DESC"
-    value = (
-        f"(SELECT a.{column} FROM measure_answers a WHERE a.measure_id = m.id "
-        f"AND a.item = '{item}')"
-        if item
-        else "m.score"
-    )
-    return f"""
-        SELECT episode_id, x FROM (
-            SELECT m.episode_id, {value} AS x,
-                   row_number() OVER (PARTITION BY m.episode_id ORDER BY {order}) AS rn
-            FROM measures m
-            WHERE m.instrument = '{instrument}' AND m.stage = '{stage}'
-              AND m.skipped_reason IS NULL AND {value} IS NOT NULL AND m.date <= :e
-              AND m.episode_id IN ({cohort}))
-        WHERE rn = 1"""
+    if item:
+        value = f"a.{column}"
+        answers = f"JOIN measure_answers a ON a.measure_id = m.id AND a.item = '{item}'"
+    else:
+        value, answers = "m.score", ""
+    return f"""(SELECT {value} FROM measures m {answers}
+            WHERE m.episode_id = {episode} AND m.instrument = '{instrument}'
+              AND m.stage = '{stage}' AND m.skipped_reason IS NULL AND {value} IS NOT NULL
+              AND m.date <= :e
+            ORDER BY {order} LIMIT 1)"""
 
 
 def _pairs(instrument: str, item: str | None = None, column: str = "value") -> str:
     """CTE text: `pairs(id, base, fin)` over episodes closed in the period."""
     return f"""
-        base AS ({_stage_value(instrument, "baseline", True, CLOSED, item, column)}),
-        fin AS ({_stage_value(instrument, "end", False, CLOSED, item, column)}),
-        pairs AS (SELECT closed.id, base.x AS base, fin.x AS fin FROM ({CLOSED}) AS closed
-                  LEFT JOIN base ON base.episode_id = closed.id
-                  LEFT JOIN fin ON fin.episode_id = closed.id)"""
+        pairs AS (SELECT e.id,
+                         {_stage_value(instrument, "baseline", True, "e.id", item, column)} AS base,
+                         {_stage_value(instrument, "end", False, "e.id", item, column)} AS fin
+                  FROM episodes e
+                  WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e)"""
 
 
 def coverage_counts(conn: sqlite3.Connection, params: dict, left_out: tuple[str, ...]) -> dict:
@@ -268,10 +268,6 @@ def closed_pairs(
 def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
     """`(episode_id, fu, base, fin)`: per episode with a follow-up UCLA dated in the period, its
     latest follow-up score in the period and its baseline and end scores (None if missing)."""
-    followed = (
-        f"SELECT episode_id FROM measures WHERE instrument = '{UCLA}' AND stage = 'follow-up' "
-        "AND skipped_reason IS NULL AND date BETWEEN :s AND :e"
-    )
     latest_in_period = f"""
         SELECT episode_id, x FROM (
             SELECT episode_id, score AS x, row_number() OVER (
@@ -280,12 +276,11 @@ def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
               AND skipped_reason IS NULL AND score IS NOT NULL AND date BETWEEN :s AND :e)
         WHERE rn = 1"""
     return conn.execute(
-        f"""WITH fu AS ({latest_in_period}),
-            base AS ({_stage_value(UCLA, "baseline", True, followed, None)}),
-            fin AS ({_stage_value(UCLA, "end", False, followed, None)})
-            SELECT fu.episode_id, fu.x AS fu, base.x AS base, fin.x AS fin
-            FROM fu LEFT JOIN base ON base.episode_id = fu.episode_id
-                    LEFT JOIN fin ON fin.episode_id = fu.episode_id""",
+        f"""WITH fu AS ({latest_in_period})
+            SELECT fu.episode_id, fu.x AS fu,
+                   {_stage_value(UCLA, "baseline", True, "fu.episode_id", None)} AS base,
+                   {_stage_value(UCLA, "end", False, "fu.episode_id", None)} AS fin
+            FROM fu""",
         params,
     ).fetchall()
 
@@ -415,7 +410,8 @@ _ACTIVE = """
     UNION SELECT episode_id FROM measures WHERE date BETWEEN :s AND :e"""
 
 
-def _record_measures() -> tuple[str, list[str]]:
+def _record_measures() -> str:
+    """The select-list columns of each episode's first/last scores, probed per episode `e.id`."""
     parts = [
         ("ucla_baseline", UCLA, "baseline", True, None),
         ("ucla_end", UCLA, "end", False, None),
@@ -427,21 +423,18 @@ def _record_measures() -> tuple[str, list[str]]:
         parts.append((f"ons4_{item}_baseline", ONS4, "baseline", True, item))
         parts.append((f"ons4_{item}_end", ONS4, "end", False, item))
     return ",\n".join(
-        f"{name} AS ({_stage_value(inst, stage, first, 'SELECT id FROM active', item)})"
+        f"{_stage_value(inst, stage, first, 'e.id', item)} AS {name}"
         for name, inst, stage, first, item in parts
-    ), [name for name, *_ in parts]
+    )
 
 
 def episode_records(conn: sqlite3.Connection, params: dict) -> sqlite3.Cursor:
     """A cursor over one row per episode active in the period (referral, contact, closure or
     measure dated in it). Only coded fields and counts: no names, contact details, dates of
     birth, referrer details or free text. Rows are read one at a time by the caller."""
-    ctes, names = _record_measures()
-    joins = "\n".join(f"LEFT JOIN {n} ON {n}.episode_id = e.id" for n in names)
-    columns = ", ".join(f"{n}.x AS {n}" for n in names)
+    columns = _record_measures()
     sql = f"""
         WITH active AS ({_ACTIVE}),
-        {ctes},
         support AS (SELECT c.episode_id, count(*) AS n, coalesce(sum(c.minutes), 0) AS minutes
                     FROM contacts c WHERE c.episode_id IN (SELECT id FROM active) AND {SUPPORT}
                       AND c.date <= :e
@@ -468,7 +461,6 @@ def episode_records(conn: sqlite3.Connection, params: dict) -> sqlite3.Cursor:
         LEFT JOIN sp ON sp.episode_id = e.id
         LEFT JOIN gl ON gl.episode_id = e.id
         LEFT JOIN tr ON tr.episode_id = e.id
-        {joins}
         WHERE e.id IN (SELECT id FROM active)
         ORDER BY e.referral_date, e.id"""
     return conn.execute(sql, params)
@@ -598,10 +590,6 @@ def choice_sub_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str
 def followup_wellbeing_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
     """`(episode_id, fu, base)`: per episode with a follow-up SWEMWBS dated in the period, its
     latest such metric score and its baseline score (None if none)."""
-    followed = (
-        f"SELECT episode_id FROM measures WHERE instrument = '{SWEMWBS}' AND stage = 'follow-up' "
-        "AND skipped_reason IS NULL AND date BETWEEN :s AND :e"
-    )
     return conn.execute(
         f"""WITH fu AS (
                 SELECT episode_id, x FROM (
@@ -610,9 +598,9 @@ def followup_wellbeing_rows(conn: sqlite3.Connection, params: dict) -> list[sqli
                     FROM measures WHERE instrument = '{SWEMWBS}' AND stage = 'follow-up'
                       AND skipped_reason IS NULL AND score IS NOT NULL
                       AND date BETWEEN :s AND :e)
-                WHERE rn = 1),
-            base AS ({_stage_value(SWEMWBS, "baseline", True, followed, None)})
-            SELECT fu.episode_id, fu.x AS fu, base.x AS base
-            FROM fu LEFT JOIN base ON base.episode_id = fu.episode_id""",
+                WHERE rn = 1)
+            SELECT fu.episode_id, fu.x AS fu,
+                   {_stage_value(SWEMWBS, "baseline", True, "fu.episode_id", None)} AS base
+            FROM fu""",
         params,
     ).fetchall()
