@@ -28,20 +28,42 @@ CLOSED = "SELECT id FROM episodes WHERE status = 'accepted' AND closure_date BET
 SUPPORT = f"c.after_closure = 0 AND c.kind IN {SUPPORT_KINDS_SQL}"
 
 
+_MEMOS: dict[int, dict] = {}  # id(conn) -> figures read once per snapshot (see snapshot)
+
+
 @contextlib.contextmanager
 def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
     """One read transaction, so every figure of a report comes from the same moment.
 
-    Inside a write transaction already (export), the write transaction is the snapshot.
+    Inside a write transaction already (export), the write transaction is the snapshot. While
+    the outermost snapshot is open, what several figures read alike (`closed_pairs`) is read
+    once and kept; it is dropped when the snapshot ends, so nothing outlives the moment.
     """
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
+    outermost = id(conn) not in _MEMOS
+    if outermost:
+        _MEMOS[id(conn)] = {}
     try:
-        yield
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.execute("COMMIT")
     finally:
-        conn.execute("COMMIT")
+        if outermost:
+            del _MEMOS[id(conn)]
+
+
+def _memo(conn: sqlite3.Connection, key: tuple, compute):
+    """compute(), kept for the rest of the open snapshot (computed afresh outside one)."""
+    memo = _MEMOS.get(id(conn))
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _one(conn: sqlite3.Connection, sql: str, params: dict) -> dict:
@@ -251,15 +273,81 @@ def coverage_counts(conn: sqlite3.Connection, params: dict, left_out: tuple[str,
     )
 
 
+ONS4_ITEMS = ("life_satisfaction", "worthwhile", "happiness", "anxiety")
+# The (instrument, item, column) pairs the report and outcomes read, all in one pass.
+_READ_TOGETHER = {(UCLA, None, "value"), (SWEMWBS, None, "value"), (ONS4, None, "value")}
+_READ_TOGETHER |= {(ONS4, item, "value") for item in ONS4_ITEMS}
+_READ_TOGETHER.add((UCLA, "lonely_direct", "answer"))
+
+
 def closed_pairs(
     conn: sqlite3.Connection,
     params: dict,
     instrument: str,
     item: str | None = None,
     column: str = "value",
+) -> list[dict]:
+    """`(id, base, fin)` for every episode closed in the period, by id (None where missing);
+    with `column="answer"` the item's text answer instead of its value."""
+    assert column in ("value", "answer")
+    key = (instrument, item, column if item else "value")
+    if key not in _READ_TOGETHER:
+        return closed_pairs_one(conn, params, instrument, item, column)
+    ids, columns = _memo(conn, ("closed", params["s"], params["e"]), lambda: _closed(conn, params))
+    base, fin = columns[key]
+    return [{"id": i, "base": b, "fin": f} for i, b, f in zip(ids, base, fin, strict=True)]
+
+
+def _closed(conn: sqlite3.Connection, params: dict) -> tuple[list[int], dict]:
+    """The ids of the episodes closed in the period, and for each key of `_READ_TOGETHER` their
+    baseline and end values (lists aligned with the ids, None where missing), read in one pass
+    over their measures. Same rule as `_stage_value`: the earliest baseline, the latest end,
+    by date then id, dated by :e, not skipped, with a value."""
+    items = ", ".join(f"'{item}'" for _, item, _ in _READ_TOGETHER if item)
+    rows = conn.execute(
+        f"""SELECT e.id, m.instrument, m.stage, m.score, a.item, a.value, a.answer
+            FROM episodes e
+            LEFT JOIN measures m ON m.episode_id = e.id AND m.stage IN ('baseline', 'end')
+                 AND m.skipped_reason IS NULL AND m.date <= :e
+            LEFT JOIN measure_answers a ON a.measure_id = m.id AND a.item IN ({items})
+            WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e
+            ORDER BY e.id, m.date, m.id""",
+        params,
+    )
+    ids: list[int] = []
+    columns: dict[tuple, tuple[list, list]] = {key: ([], []) for key in _READ_TOGETHER}
+    for episode, instrument, stage, score, item, value, answer in rows:
+        if not ids or ids[-1] != episode:
+            ids.append(episode)
+            for base, fin in columns.values():
+                base.append(None)
+                fin.append(None)
+        if instrument is None:
+            continue
+        found = [((instrument, None, "value"), score)]
+        if item is not None:
+            found += [((instrument, item, "value"), value), ((instrument, item, "answer"), answer)]
+        for key, x in found:
+            if x is None or key not in columns:
+                continue
+            base, fin = columns[key]
+            # Rows come earliest first: the first baseline is kept, the last end wins.
+            if stage == "end":
+                fin[-1] = x
+            elif base[-1] is None:
+                base[-1] = x
+    return ids, columns
+
+
+def closed_pairs_one(
+    conn: sqlite3.Connection,
+    params: dict,
+    instrument: str,
+    item: str | None = None,
+    column: str = "value",
 ) -> list[sqlite3.Row]:
-    """`(id, base, fin)` for every episode closed in the period (None where missing); with
-    `column="answer"` the item's text answer instead of its value."""
+    """`closed_pairs` for one instrument (or item) by its own query: the reference the one-pass
+    read is tested against, and the way to read anything else."""
     assert column in ("value", "answer")
     sql = f"WITH {_pairs(instrument, item, column)} SELECT * FROM pairs ORDER BY id"
     return conn.execute(sql, params).fetchall()
@@ -419,7 +507,7 @@ def _record_measures() -> str:
         ("swemwbs_baseline", SWEMWBS, "baseline", True, None),
         ("swemwbs_end", SWEMWBS, "end", False, None),
     ]
-    for item in ("life_satisfaction", "worthwhile", "happiness", "anxiety"):
+    for item in ONS4_ITEMS:
         parts.append((f"ons4_{item}_baseline", ONS4, "baseline", True, item))
         parts.append((f"ons4_{item}_end", ONS4, "end", False, item))
     return ",\n".join(

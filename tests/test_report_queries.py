@@ -1,0 +1,138 @@
+"""The report's fast score reads agree with plain reference queries, row for row.
+
+`closed_pairs` reads every closed episode's baseline and end scores in one pass and keeps them
+for the snapshot; `closed_pairs_one` probes one instrument per episode. Both must pick exactly
+what the original window query picked (earliest baseline, latest end, ties by id, skips and
+missing values passed over, nothing dated after the period). Demo caseloads of several seeds
+are roughened with awkward measures (same-day duplicates, skips, scores and answers missing,
+later dates) so every rule is exercised.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import pytest
+from conftest import ok
+
+from connector_cli.store import reports as store
+
+PERIODS = [
+    ("2025-10-01", "2025-12-31"),
+    ("2026-01-01", "2026-03-31"),
+    ("2026-04-01", "2026-06-30"),
+    ("2026-07-01", "2026-09-30"),
+    ("2025-04-01", "2026-03-31"),
+    ("2024-01-01", "2026-11-20"),
+]
+
+
+def _window_pairs(conn, params, instrument, item, column):
+    """The reference: the original row_number() query, joined per closed episode."""
+    value = (
+        f"(SELECT a.{column} FROM measure_answers a WHERE a.measure_id = m.id "
+        f"AND a.item = '{item}')"
+        if item
+        else "m.score"
+    )
+
+    def pick(stage, order):
+        return f"""SELECT episode_id, x FROM (
+            SELECT m.episode_id, {value} AS x,
+                   row_number() OVER (PARTITION BY m.episode_id ORDER BY {order}) AS rn
+            FROM measures m WHERE m.instrument = '{instrument}' AND m.stage = '{stage}'
+              AND m.skipped_reason IS NULL AND {value} IS NOT NULL AND m.date <= :e)
+            WHERE rn = 1"""
+
+    sql = f"""WITH base AS ({pick("baseline", "m.date, m.id")}),
+                   fin AS ({pick("end", "m.date DESC, m.id DESC")})
+              SELECT e.id, base.x AS base, fin.x AS fin FROM episodes e
+              LEFT JOIN base ON base.episode_id = e.id LEFT JOIN fin ON fin.episode_id = e.id
+              WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e ORDER BY e.id"""
+    return [dict(r) for r in conn.execute(sql, params)]
+
+
+def _roughen(conn: sqlite3.Connection, rng: random.Random) -> None:
+    """Add awkward administrations to closed episodes' existing baseline and end measures."""
+    measures = conn.execute(
+        """SELECT m.* FROM measures m JOIN episodes e ON e.id = m.episode_id
+           WHERE e.closure_date IS NOT NULL AND m.stage IN ('baseline', 'end')"""
+    ).fetchall()
+    for m in rng.sample(measures, min(len(measures), 150)):
+        kind = rng.choice(["same-day", "skipped", "no-score", "later", "earlier", "no-answers"])
+        date = m["date"]
+        if kind in ("later", "earlier"):
+            year = int(date[:4]) + (1 if kind == "later" else -1)
+            date = f"{year}{date[4:]}"
+        score = None if kind in ("no-score", "skipped") else rng.choice([3, 5, 6, 9, 14.5, 21.54])
+        cursor = conn.execute(
+            """INSERT INTO measures (episode_id, instrument, version, stage, date,
+                   skipped_reason, score, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00')""",
+            [
+                m["episode_id"],
+                m["instrument"],
+                m["version"],
+                m["stage"],
+                date,
+                "declined" if kind == "skipped" else None,
+                score,
+            ],
+        )
+        if kind == "no-answers":
+            continue
+        answers = conn.execute(
+            "SELECT item, value, answer FROM measure_answers WHERE measure_id = ?", [m["id"]]
+        ).fetchall()
+        for answer in answers:
+            if rng.random() < 0.3:
+                continue  # an item not answered
+            value = None if rng.random() < 0.2 else rng.randint(0, 10)
+            conn.execute(
+                "INSERT INTO measure_answers (measure_id, item, value, answer) VALUES (?, ?, ?, ?)",
+                [cursor.lastrowid, answer["item"], value, answer["answer"]],
+            )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_one_pass_scores_match_the_window_query(db_path, seed):
+    ok("demo", "--people", "80", "--seed", str(seed), "--quiet")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    with conn:
+        conn.execute("BEGIN")
+        _roughen(conn, random.Random(seed))
+    keys = sorted(store._READ_TOGETHER, key=str) + [(store.SWEMWBS, "relaxed", "value")]
+    compared = 0
+    for start, end in PERIODS:
+        params = {"s": start, "e": end}
+        with store.snapshot(conn):
+            fast = {key: store.closed_pairs(conn, params, *key) for key in keys}
+        for key in keys:
+            reference = _window_pairs(conn, params, *key)
+            assert [dict(r) for r in fast[key]] == reference, (key, start, end)
+            assert [dict(r) for r in store.closed_pairs_one(conn, params, *key)] == reference
+            compared += sum(r["base"] is not None or r["fin"] is not None for r in reference)
+    assert compared > 100  # the periods hold real scores, not only empty pairs
+    conn.close()
+
+
+def test_a_snapshot_keeps_nothing_after_it_ends(db_path):
+    ok("demo", "--people", "30", "--seed", "4", "--quiet")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    params = {"s": "2024-01-01", "e": "2026-11-20"}
+    with store.snapshot(conn):
+        before = store.closed_pairs(conn, params, store.UCLA)
+    episode = next(r["id"] for r in before if r["fin"] is not None)
+    conn.execute(
+        "UPDATE measures SET score = 3 WHERE episode_id = ? AND instrument = 'ucla3' "
+        "AND stage = 'end'",
+        [episode],
+    )
+    with store.snapshot(conn):
+        after = {r["id"]: r["fin"] for r in store.closed_pairs(conn, params, store.UCLA)}
+    assert after[episode] == 3
+    assert store._MEMOS == {}
+    conn.close()
