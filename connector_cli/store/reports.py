@@ -13,7 +13,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 
-from connector_cli.codes import NO_END_MEASURES
+from connector_cli.codes import NO_END_MEASURES, SUPPORT_KINDS
 from connector_cli.store.pathway import SUPPORT_KINDS_SQL
 
 UCLA = "ucla3"
@@ -88,9 +88,13 @@ def referral_counts(conn: sqlite3.Connection, params: dict) -> dict:
 
 
 def open_at_end(conn: sqlite3.Connection, params: dict) -> int:
+    """Accepted by the period's end and not closed by then. Accepted at the end implies accepted
+    now (a later decision shows as pending), so idx_episodes_status(status, closure_date) reads
+    the open episodes and those closed after the end, not every episode referred before it."""
+    at_end = f"status = 'accepted' AND {STATUS_AT_END} = 'accepted' AND referral_date <= :e"
     return conn.execute(
-        f"""SELECT count(*) FROM episodes WHERE {STATUS_AT_END} = 'accepted'
-           AND referral_date <= :e AND (closure_date IS NULL OR closure_date > :e)""",
+        f"""SELECT (SELECT count(*) FROM episodes WHERE closure_date IS NULL AND {at_end})
+                 + (SELECT count(*) FROM episodes WHERE closure_date > :e AND {at_end})""",
         params,
     ).fetchone()[0]
 
@@ -107,18 +111,34 @@ def source_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, in
 # --- Contacts ----------------------------------------------------------------------------------
 
 
+def _contact_groups(conn: sqlite3.Connection, params: dict) -> list[tuple]:
+    """Contacts dated in the period (keep-in-touch after closure left out), counted by kind,
+    who gave them, location and journey, with their minutes: one pass over the period's
+    contacts that the contact, journey and location figures all share (per snapshot)."""
+
+    def read() -> list[tuple]:
+        rows = conn.execute(
+            """SELECT kind, delivered_by, location, journey, count(*), sum(minutes)
+               FROM contacts c WHERE c.date BETWEEN :s AND :e AND c.after_closure = 0
+               GROUP BY kind, delivered_by, location, journey""",
+            params,
+        )
+        return [tuple(row) for row in rows]
+
+    return _memo(conn, ("contacts", params["s"], params["e"]), read)
+
+
 def contact_counts(conn: sqlite3.Connection, params: dict) -> dict:
-    return _one(
-        conn,
-        f"""SELECT sum(kind IN {SUPPORT_KINDS_SQL}) AS total,
-               sum(kind = 'face-to-face') AS face_to_face, sum(kind = 'telephone') AS telephone,
-               sum(kind = 'video') AS video, sum(kind = 'message') AS message,
-               sum(kind IN {SUPPORT_KINDS_SQL} AND delivered_by = 'volunteer') AS by_volunteer,
-               sum(CASE WHEN kind IN {SUPPORT_KINDS_SQL} THEN minutes END) AS minutes,
-               sum(kind = 'about') AS about, sum(kind = 'attempt') AS attempt
-           FROM contacts c WHERE c.date BETWEEN :s AND :e AND c.after_closure = 0""",
-        params,
-    )
+    kinds = ("face_to_face", "telephone", "video", "message", "about", "attempt")
+    found = dict.fromkeys(("total", *kinds, "by_volunteer", "minutes"), 0)
+    for kind, delivered_by, _location, _journey, n, minutes in _contact_groups(conn, params):
+        if kind in SUPPORT_KINDS:
+            found["total"] += n
+            found["by_volunteer"] += n if delivered_by == "volunteer" else 0
+            found["minutes"] += minutes or 0
+        if kind.replace("-", "_") in kinds:
+            found[kind.replace("-", "_")] += n
+    return found
 
 
 def people_supported(conn: sqlite3.Connection, params: dict) -> int:
@@ -146,21 +166,22 @@ _CLOSED_SUPPORT = f"""
 
 
 def closure_counts(conn: sqlite3.Connection, params: dict) -> dict:
-    return _one(
-        conn,
-        f"""WITH per AS ({_CLOSED_SUPPORT})
-            SELECT count(*) AS closed, sum(contacts = 1) AS one_contact,
-                   sum(contacts = 0) AS no_contact, sum(volunteer) AS with_volunteer,
-                   sum(contacts > 0) AS with_contact
-            FROM per""",
-        params,
-    )
+    per = closed_support(conn, params)
+    return {
+        "closed": len(per),
+        "one_contact": sum(r["contacts"] == 1 for r in per),
+        "no_contact": sum(r["contacts"] == 0 for r in per),
+        "with_volunteer": sum(r["volunteer"] for r in per),
+        "with_contact": sum(r["contacts"] > 0 for r in per),
+    }
 
 
 def closed_support(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
     """Per episode closed in the period: support contacts, minutes, days from first to last
-    support contact (None without one), face-to-face contacts, volunteer (0/1)."""
-    return conn.execute(_CLOSED_SUPPORT, params).fetchall()
+    support contact (None without one), face-to-face contacts, volunteer (0/1). Read once per
+    snapshot: the closure, median and support-mode figures all use it."""
+    key = ("closed_support", params["s"], params["e"])
+    return _memo(conn, key, lambda: conn.execute(_CLOSED_SUPPORT, params).fetchall())
 
 
 def closure_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
@@ -420,19 +441,17 @@ AGE_BAND = f"""CASE
 
 def demographic_counts(conn: sqlite3.Connection, params: dict) -> dict[str, dict]:
     """{dimension: {value or None: count}} over referrals in the period."""
-    result: dict[str, dict] = {}
-    for dimension, expr in (
-        ("age_band", AGE_BAND),
-        ("gender", "p.gender"),
-        ("ethnicity", "p.ethnicity"),
-        ("living", "p.living"),
-    ):
-        rows = conn.execute(
-            f"""SELECT {expr} AS v, count(*) FROM episodes e JOIN people p ON p.id = e.person_id
-                WHERE e.referral_date BETWEEN :s AND :e GROUP BY v""",
-            params,
-        )
-        result[dimension] = {row[0]: row[1] for row in rows}
+    dimensions = ("age_band", "gender", "ethnicity", "living")
+    result: dict[str, dict] = {dimension: {} for dimension in dimensions}
+    rows = conn.execute(
+        f"""SELECT {AGE_BAND}, p.gender, p.ethnicity, p.living, count(*)
+            FROM episodes e JOIN people p ON p.id = e.person_id
+            WHERE e.referral_date BETWEEN :s AND :e GROUP BY 1, 2, 3, 4""",
+        params,
+    )
+    for *values, n in rows:  # one pass, each dimension's counts summed from the combinations
+        for dimension, value in zip(dimensions, values, strict=True):
+            result[dimension][value] = result[dimension].get(value, 0) + n
     return result
 
 
@@ -613,11 +632,14 @@ def closed_signpost_outcomes(conn: sqlite3.Connection, params: dict) -> list[str
 
 def recorded_counts(conn: sqlite3.Connection, params: dict) -> dict:
     """Journeys, people referred again, and closed episodes by how support was given."""
+    journeys = sum(
+        n
+        for kind, _by, _location, journey, n, _minutes in _contact_groups(conn, params)
+        if kind in SUPPORT_KINDS and journey == 1
+    )
     row = _one(
         conn,
-        f"""SELECT
-              (SELECT count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e AND {SUPPORT}
-               AND c.journey = 1) AS journeys,
+        """SELECT
               (SELECT count(DISTINCT e.person_id) FROM episodes e
                WHERE e.referral_date BETWEEN :s AND :e AND EXISTS (
                    SELECT 1 FROM episodes o WHERE o.person_id = e.person_id AND o.id <> e.id
@@ -626,26 +648,24 @@ def recorded_counts(conn: sqlite3.Connection, params: dict) -> dict:
               ) AS referred_again""",
         params,
     )
-    modes = _one(
-        conn,
-        f"""WITH per AS ({_CLOSED_SUPPORT})
-            SELECT sum(contacts > 0 AND face_to_face = contacts) AS face_to_face_only,
-                   sum(contacts > 0 AND face_to_face = 0) AS remote_only,
-                   sum(face_to_face > 0 AND face_to_face < contacts) AS both_ways
-            FROM per""",
-        params,
-    )
-    return row | modes
+    per = closed_support(conn, params)
+    modes = {
+        "face_to_face_only": sum(
+            r["contacts"] > 0 and r["face_to_face"] == r["contacts"] for r in per
+        ),
+        "remote_only": sum(r["contacts"] > 0 and r["face_to_face"] == 0 for r in per),
+        "both_ways": sum(0 < r["face_to_face"] < r["contacts"] for r in per),
+    }
+    return {"journeys": journeys} | row | modes
 
 
 def location_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
     """Face-to-face support contacts in the period by location (None: not recorded)."""
-    rows = conn.execute(
-        f"""SELECT c.location, count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e
-            AND {SUPPORT} AND c.kind = 'face-to-face' GROUP BY c.location""",
-        params,
-    )
-    return {row[0]: row[1] for row in rows}
+    found: dict[str | None, int] = {}
+    for kind, _by, location, _journey, n, _minutes in _contact_groups(conn, params):
+        if kind == "face-to-face":
+            found[location] = found.get(location, 0) + n
+    return found
 
 
 def goal_domain_counts(conn: sqlite3.Connection, params: dict) -> dict[str, int]:
