@@ -399,10 +399,9 @@ def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
 
 def trigger_group_counts(conn: sqlite3.Connection, params: dict) -> dict[str, dict]:
     """Per trigger group (plus `none` and `none-recorded`): referrals in period, and UCLA
-    paired/improved/became-not-lonely over episodes closed in period."""
+    paired/improved/became-not-lonely over episodes closed in period (the snapshot's pairs)."""
     sql = f"""
-        WITH {_pairs(UCLA)},
-        relevant AS ({REFERRED} UNION {CLOSED}),
+        WITH relevant AS ({REFERRED} UNION {CLOSED}),
         flags AS (
             SELECT t.episode_id, t.trigger AS grp FROM episode_triggers t
             WHERE t.episode_id IN (SELECT id FROM relevant)
@@ -411,16 +410,18 @@ def trigger_group_counts(conn: sqlite3.Connection, params: dict) -> dict[str, di
                               THEN 'none' ELSE 'none-recorded' END
             FROM episodes e WHERE e.id IN (SELECT id FROM relevant)
               AND NOT EXISTS (SELECT 1 FROM episode_triggers t WHERE t.episode_id = e.id))
-        SELECT f.grp,
-               sum(f.episode_id IN ({REFERRED})) AS referrals,
-               sum(p.base IS NOT NULL AND p.fin IS NOT NULL) AS ucla_paired_n,
-               sum(p.fin < p.base) AS ucla_improved,
-               sum(p.base >= 6 AND p.fin <= 5) AS ucla_became_not_lonely
-        FROM flags f LEFT JOIN pairs p ON p.id = f.episode_id
-        GROUP BY f.grp"""
-    result = {}
-    for row in conn.execute(sql, params):
-        result[row["grp"]] = {k: row[k] or 0 for k in row.keys() if k != "grp"}
+        SELECT f.grp, f.episode_id, f.episode_id IN ({REFERRED}) AS referred FROM flags f"""
+    pairs = {r["id"]: (r["base"], r["fin"]) for r in closed_pairs(conn, params, UCLA)}
+    keys = ("referrals", "ucla_paired_n", "ucla_improved", "ucla_became_not_lonely")
+    result: dict[str, dict] = {}
+    for group, episode, referred in conn.execute(sql, params):
+        counts = result.setdefault(group, dict.fromkeys(keys, 0))
+        counts["referrals"] += referred
+        base, fin = pairs.get(episode, (None, None))
+        if base is not None and fin is not None:
+            counts["ucla_paired_n"] += 1
+            counts["ucla_improved"] += fin < base
+            counts["ucla_became_not_lonely"] += base >= 6 and fin <= 5
     return result
 
 
