@@ -103,4 +103,5 @@ def test_migrations_so_far():
         "m011_b_concerns",
         "m011_c_volunteers",
         "m012_a_name_index",
+        "m012_c_contacts_period_index",
     ]
