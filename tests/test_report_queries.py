@@ -28,25 +28,27 @@ PERIODS = [
 ]
 
 
-def _window_pairs(conn, params, instrument, item, column):
-    """The reference: the original row_number() query, joined per closed episode."""
+def _window_pick(instrument, stage, first, item=None, column="value"):
+    """The reference: the original row_number() query, one row per episode with a value."""
     value = (
         f"(SELECT a.{column} FROM measure_answers a WHERE a.measure_id = m.id "
         f"AND a.item = '{item}')"
         if item
         else "m.score"
     )
+    order = "m.date, m.id" if first else "m.date DESC, m.id DESC"
+    return f"""SELECT episode_id, x FROM (
+        SELECT m.episode_id, {value} AS x,
+               row_number() OVER (PARTITION BY m.episode_id ORDER BY {order}) AS rn
+        FROM measures m WHERE m.instrument = '{instrument}' AND m.stage = '{stage}'
+          AND m.skipped_reason IS NULL AND {value} IS NOT NULL AND m.date <= :e)
+        WHERE rn = 1"""
 
-    def pick(stage, order):
-        return f"""SELECT episode_id, x FROM (
-            SELECT m.episode_id, {value} AS x,
-                   row_number() OVER (PARTITION BY m.episode_id ORDER BY {order}) AS rn
-            FROM measures m WHERE m.instrument = '{instrument}' AND m.stage = '{stage}'
-              AND m.skipped_reason IS NULL AND {value} IS NOT NULL AND m.date <= :e)
-            WHERE rn = 1"""
 
-    sql = f"""WITH base AS ({pick("baseline", "m.date, m.id")}),
-                   fin AS ({pick("end", "m.date DESC, m.id DESC")})
+def _window_pairs(conn, params, instrument, item, column):
+    """The reference pairs: the original window queries, joined per closed episode."""
+    sql = f"""WITH base AS ({_window_pick(instrument, "baseline", True, item, column)}),
+                   fin AS ({_window_pick(instrument, "end", False, item, column)})
               SELECT e.id, base.x AS base, fin.x AS fin FROM episodes e
               LEFT JOIN base ON base.episode_id = e.id LEFT JOIN fin ON fin.episode_id = e.id
               WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e ORDER BY e.id"""
@@ -115,6 +117,38 @@ def test_one_pass_scores_match_the_window_query(db_path, seed):
             assert [dict(r) for r in store.closed_pairs_one(conn, params, *key)] == reference
             compared += sum(r["base"] is not None or r["fin"] is not None for r in reference)
     assert compared > 100  # the periods hold real scores, not only empty pairs
+    conn.close()
+
+
+def test_record_scores_match_the_window_query(db_path):
+    """episodes.csv's score columns: each a probe per episode, as the window query picked."""
+    ok("demo", "--people", "80", "--seed", "5", "--quiet")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    with conn:
+        conn.execute("BEGIN")
+        _roughen(conn, random.Random(5))
+    columns = [
+        ("ucla_baseline", store.UCLA, "baseline", True, None),
+        ("ucla_end", store.UCLA, "end", False, None),
+        ("ucla_followup", store.UCLA, "follow-up", False, None),
+        ("swemwbs_baseline", store.SWEMWBS, "baseline", True, None),
+        ("swemwbs_end", store.SWEMWBS, "end", False, None),
+    ] + [
+        (f"ons4_{item}_{stage}", store.ONS4, stage, stage == "baseline", item)
+        for item in store.ONS4_ITEMS
+        for stage in ("baseline", "end")
+    ]
+    found = 0
+    for start, end in PERIODS:
+        params = {"s": start, "e": end}
+        records = [dict(r) for r in store.episode_records(conn, params)]
+        for name, instrument, stage, first, item in columns:
+            sql = _window_pick(instrument, stage, first, item)
+            expected = {r["episode_id"]: r["x"] for r in conn.execute(sql, params)}
+            assert [r[name] for r in records] == [expected.get(r["id"]) for r in records], name
+            found += sum(r[name] is not None for r in records)
+    assert found > 100
     conn.close()
 
 

@@ -56,14 +56,18 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
             del _MEMOS[id(conn)]
 
 
-def _memo(conn: sqlite3.Connection, key: tuple, compute):
-    """compute(), kept for the rest of the open snapshot (computed afresh outside one)."""
+def _memo(conn: sqlite3.Connection, what: str, params: dict, compute):
+    """compute(), kept for the rest of the open snapshot (computed afresh outside one). One
+    period per `what`: a year's report then computes each quarter in turn, and holds only the
+    period at hand."""
     memo = _MEMOS.get(id(conn))
     if memo is None:
         return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+    period = (params["s"], params["e"])
+    found = memo.get(what)
+    if found is None or found[0] != period:
+        found = memo[what] = (period, compute())
+    return found[1]
 
 
 def _one(conn: sqlite3.Connection, sql: str, params: dict) -> dict:
@@ -125,7 +129,7 @@ def _contact_groups(conn: sqlite3.Connection, params: dict) -> list[tuple]:
         )
         return [tuple(row) for row in rows]
 
-    return _memo(conn, ("contacts", params["s"], params["e"]), read)
+    return _memo(conn, "contacts", params, read)
 
 
 def contact_counts(conn: sqlite3.Connection, params: dict) -> dict:
@@ -180,8 +184,9 @@ def closed_support(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
     """Per episode closed in the period: support contacts, minutes, days from first to last
     support contact (None without one), face-to-face contacts, volunteer (0/1). Read once per
     snapshot: the closure, median and support-mode figures all use it."""
-    key = ("closed_support", params["s"], params["e"])
-    return _memo(conn, key, lambda: conn.execute(_CLOSED_SUPPORT, params).fetchall())
+    return _memo(
+        conn, "closed_support", params, lambda: conn.execute(_CLOSED_SUPPORT, params).fetchall()
+    )
 
 
 def closure_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
@@ -314,7 +319,7 @@ def closed_pairs(
     key = (instrument, item, column if item else "value")
     if key not in _READ_TOGETHER:
         return closed_pairs_one(conn, params, instrument, item, column)
-    ids, columns = _memo(conn, ("closed", params["s"], params["e"]), lambda: _closed(conn, params))
+    ids, columns = _memo(conn, "closed", params, lambda: _closed(conn, params))
     base, fin = columns[key]
     return [{"id": i, "base": b, "fin": f} for i, b, f in zip(ids, base, fin, strict=True)]
 
@@ -539,7 +544,8 @@ def _record_measures() -> str:
 def episode_records(conn: sqlite3.Connection, params: dict) -> sqlite3.Cursor:
     """A cursor over one row per episode active in the period (referral, contact, closure or
     measure dated in it). Only coded fields and counts: no names, contact details, dates of
-    birth, referrer details or free text. Rows are read one at a time by the caller."""
+    birth, referrer details or free text. Rows are read one at a time by the caller. The active
+    episodes drive the query (CROSS JOIN), so it never walks every episode in referral order."""
     columns = _record_measures()
     sql = f"""
         WITH active AS ({_ACTIVE}),
@@ -564,12 +570,12 @@ def episode_records(conn: sqlite3.Connection, params: dict) -> sqlite3.Cursor:
                coalesce(support.minutes, 0) AS support_minutes,
                coalesce(sp.n, 0) AS signposts, coalesce(gl.n, 0) AS goals,
                coalesce(gl.achieved, 0) AS goals_achieved, {columns}
-        FROM episodes e JOIN people p ON p.id = e.person_id
+        FROM active CROSS JOIN episodes e ON e.id = active.id
+        JOIN people p ON p.id = e.person_id
         LEFT JOIN support ON support.episode_id = e.id
         LEFT JOIN sp ON sp.episode_id = e.id
         LEFT JOIN gl ON gl.episode_id = e.id
         LEFT JOIN tr ON tr.episode_id = e.id
-        WHERE e.id IN (SELECT id FROM active)
         ORDER BY e.referral_date, e.id"""
     return conn.execute(sql, params)
 
