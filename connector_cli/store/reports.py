@@ -389,14 +389,13 @@ def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
             FROM measures WHERE instrument = '{UCLA}' AND stage = 'follow-up'
               AND skipped_reason IS NULL AND score IS NOT NULL AND date BETWEEN :s AND :e)
         WHERE rn = 1"""
-    return conn.execute(
-        f"""WITH fu AS ({latest_in_period})
+    sql = f"""WITH fu AS ({latest_in_period})
             SELECT fu.episode_id, fu.x AS fu,
                    {_stage_value(UCLA, "baseline", True, "fu.episode_id", None)} AS base,
                    {_stage_value(UCLA, "end", False, "fu.episode_id", None)} AS fin
-            FROM fu""",
-        params,
-    ).fetchall()
+            FROM fu"""
+    # The summary's follow-up counts and the outcome rows both read it: once per snapshot.
+    return _memo(conn, "followup", params, lambda: conn.execute(sql, params).fetchall())
 
 
 # --- Trigger groups ----------------------------------------------------------------------------
