@@ -163,10 +163,14 @@ def _follow_ups(conn: sqlite3.Connection, s: dict[str, int], today: date) -> lis
     earliest = today - timedelta(weeks=due.FOLLOWUP_LATEST_WEEKS)
     latest = today - (followup_window(s, today)[0] - today)  # closed long enough to be due
     rows = sql.closed_for_follow_up(conn, earliest.isoformat(), latest.isoformat())
+    from connector_cli.surveys import DEFAULT_INSTRUMENTS
+
     taken = sql.measure_stages(
         conn,
         sql.CLOSED_FOR_FOLLOW_UP_IDS,
         {"earliest": earliest.isoformat(), "latest": latest.isoformat()},
+        stage="follow-up",
+        defaults=DEFAULT_INSTRUMENTS,
     )
     found = []
     for row in map(dict, rows):

@@ -310,3 +310,41 @@ def _compare_every_episode(conn, settings, due_by_stage, measures_due) -> None:
                 for d in measures_due.due_measures(conn, episode, day)
             }
             assert flat == theirs, (episode["id"], day)
+
+
+def test_an_optional_instrument_keeps_its_follow_up_due(db_path):
+    """The follow-ups read only follow-up measures, plus any optional instrument's: one used at
+    baseline is still expected at follow-up after the three default ones are in."""
+    person = closed("Wendy Wemwbs", "2026-06-01", "2026-09-01")
+    margaret = str(person)
+    ok(
+        "survey",
+        "take",
+        "wemwbs",
+        *["4"] * 14,
+        "--person",
+        margaret,
+        "--stage",
+        "baseline",
+        "--date",
+        "2026-06-01",
+    )
+    both = closed("Fay Finished", "2026-06-01", "2026-09-01")
+    for who in (margaret, str(both)):
+        for instrument in ("ucla3", "swemwbs", "ons4"):
+            ok(
+                "measure",
+                "skip",
+                who,
+                instrument,
+                "--stage",
+                "follow-up",
+                "--reason",
+                "declined",
+                "--date",
+                "2026-11-18",
+            )
+    follow_ups = ok("caseload", "--json").json()["follow_ups"]
+    assert [(f["name"], f["due"]["instruments"]) for f in follow_ups] == [
+        ("Wendy Wemwbs", ["wemwbs"])
+    ]

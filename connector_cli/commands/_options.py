@@ -165,3 +165,15 @@ def home_details(
         "contact_method": contact_method,
         "access_needs": access,
     }
+
+
+# Closing an episode: asked by close, corrected by closure edit.
+ClosureReasonOpt = _text_option(
+    "--reason",
+    "planned, choice, need-intensified, lost-contact, hospital, moved, died, other.",
+    "SLUG",
+)
+SubReasonOpt = _text_option(
+    "--sub-reason", "For choice: needs-met, not-wanted, unhappy, other.", "SLUG"
+)
+ClosureDetailOpt = _text_option("--detail", "Explanation (required for 'other').")

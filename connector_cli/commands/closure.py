@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from connector_cli.commands._options import DateOpt, EpisodeOpt, NoInputOpt, Person, day_or_today
+from connector_cli.commands._options import (
+    ClosureDetailOpt,
+    ClosureReasonOpt,
+    DateOpt,
+    EpisodeOpt,
+    NoInputOpt,
+    Person,
+    SubReasonOpt,
+    day_or_today,
+)
 from connector_cli.errors import UserError
 
 
 def close(
     person: Person,
-    reason: Annotated[
-        str | None,
-        typer.Option(
-            "--reason",
-            metavar="SLUG",
-            help="planned, choice, need-intensified, lost-contact, hospital, moved, died, other.",
-        ),
-    ] = None,
-    sub_reason: Annotated[
-        str | None,
-        typer.Option(
-            "--sub-reason",
-            metavar="SLUG",
-            help="For choice: needs-met, not-wanted, unhappy, other.",
-        ),
-    ] = None,
-    detail: Annotated[
-        str | None, typer.Option("--detail", help="Explanation (required for 'other').")
-    ] = None,
+    reason: ClosureReasonOpt = None,
+    sub_reason: SubReasonOpt = None,
+    detail: ClosureDetailOpt = None,
     date: DateOpt = None,
     episode: EpisodeOpt = None,
     no_input: NoInputOpt = False,

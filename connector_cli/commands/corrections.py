@@ -13,7 +13,14 @@ from typing import Annotated
 
 import typer
 
-from connector_cli.commands._options import EpisodeOpt, NoInputOpt, Person
+from connector_cli.commands._options import (
+    ClosureDetailOpt,
+    ClosureReasonOpt,
+    EpisodeOpt,
+    NoInputOpt,
+    Person,
+    SubReasonOpt,
+)
 
 YesOpt = Annotated[
     bool,
@@ -313,25 +320,9 @@ def closure_edit(
     date: Annotated[
         str | None, typer.Option("--date", metavar="DATE", help="The closure date.")
     ] = None,
-    reason: Annotated[
-        str | None,
-        typer.Option(
-            "--reason",
-            metavar="SLUG",
-            help="planned, choice, need-intensified, lost-contact, hospital, moved, died, other.",
-        ),
-    ] = None,
-    sub_reason: Annotated[
-        str | None,
-        typer.Option(
-            "--sub-reason",
-            metavar="SLUG",
-            help="For choice: needs-met, not-wanted, unhappy, other.",
-        ),
-    ] = None,
-    detail: Annotated[
-        str | None, typer.Option("--detail", help="Explanation (required for 'other').")
-    ] = None,
+    reason: ClosureReasonOpt = None,
+    sub_reason: SubReasonOpt = None,
+    detail: ClosureDetailOpt = None,
     episode: EpisodeOpt = None,
 ) -> None:
     """Correct a closure's date, reason or sub-reason."""
