@@ -170,3 +170,138 @@ def test_a_snapshot_keeps_nothing_after_it_ends(db_path):
     assert after[episode] == 3
     assert store._MEMOS == {}
     conn.close()
+
+
+# --- Figures now summed in Python from one shared read, against the SQL they replaced --------
+
+SUPPORT = "c.after_closure = 0 AND c.kind IN ('face-to-face', 'telephone', 'video', 'message')"
+STATUS_AT_END = "(CASE WHEN status_date > :e THEN 'pending' ELSE status END)"
+CLOSED_SUPPORT = f"""
+    SELECT e.id, count(c.id) AS contacts, coalesce(max(c.delivered_by = 'volunteer'), 0)
+               AS volunteer, coalesce(sum(c.kind = 'face-to-face'), 0) AS face_to_face
+    FROM episodes e LEFT JOIN contacts c ON c.episode_id = e.id AND {SUPPORT} AND c.date <= :e
+    WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e GROUP BY e.id"""
+REFERENCE = {
+    "contacts": """SELECT
+        sum(kind IN ('face-to-face', 'telephone', 'video', 'message')) AS total,
+        sum(kind = 'face-to-face') AS face_to_face, sum(kind = 'telephone') AS telephone,
+        sum(kind = 'video') AS video, sum(kind = 'message') AS message,
+        sum(kind IN ('face-to-face', 'telephone', 'video', 'message')
+            AND delivered_by = 'volunteer') AS by_volunteer,
+        sum(CASE WHEN kind IN ('face-to-face', 'telephone', 'video', 'message')
+            THEN minutes END) AS minutes,
+        sum(kind = 'about') AS about, sum(kind = 'attempt') AS attempt
+        FROM contacts c WHERE c.date BETWEEN :s AND :e AND c.after_closure = 0""",
+    "journeys": f"""SELECT count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e
+        AND {SUPPORT} AND c.journey = 1""",
+    "closure": f"""WITH per AS ({CLOSED_SUPPORT})
+        SELECT count(*) AS closed, sum(contacts = 1) AS one_contact,
+               sum(contacts = 0) AS no_contact, sum(volunteer) AS with_volunteer,
+               sum(contacts > 0) AS with_contact,
+               sum(contacts > 0 AND face_to_face = contacts) AS face_to_face_only,
+               sum(contacts > 0 AND face_to_face = 0) AS remote_only,
+               sum(face_to_face > 0 AND face_to_face < contacts) AS both_ways FROM per""",
+    "open": f"""SELECT count(*) FROM episodes WHERE {STATUS_AT_END} = 'accepted'
+        AND referral_date <= :e AND (closure_date IS NULL OR closure_date > :e)""",
+}
+
+
+def _reference_locations(conn, params):
+    rows = conn.execute(
+        f"""SELECT c.location, count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e
+            AND {SUPPORT} AND c.kind = 'face-to-face' GROUP BY c.location""",
+        params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def _reference_demographics(conn, params):
+    result = {}
+    for dimension, expr in (
+        ("age_band", store.AGE_BAND),
+        ("gender", "p.gender"),
+        ("ethnicity", "p.ethnicity"),
+        ("living", "p.living"),
+    ):
+        rows = conn.execute(
+            f"""SELECT {expr} AS v, count(*) FROM episodes e JOIN people p ON p.id = e.person_id
+                WHERE e.referral_date BETWEEN :s AND :e GROUP BY v""",
+            params,
+        )
+        result[dimension] = {row[0]: row[1] for row in rows}
+    return result
+
+
+def _reference_trigger_groups(conn, params):
+    sql = f"""
+        WITH {store._pairs(store.UCLA)},
+        relevant AS ({store.REFERRED} UNION {store.CLOSED}),
+        flags AS (
+            SELECT t.episode_id, t.trigger AS grp FROM episode_triggers t
+            WHERE t.episode_id IN (SELECT id FROM relevant)
+            UNION ALL
+            SELECT e.id, CASE WHEN e.triggers_answered = 1 OR e.no_triggers = 1
+                              THEN 'none' ELSE 'none-recorded' END
+            FROM episodes e WHERE e.id IN (SELECT id FROM relevant)
+              AND NOT EXISTS (SELECT 1 FROM episode_triggers t WHERE t.episode_id = e.id))
+        SELECT f.grp,
+               sum(f.episode_id IN ({store.REFERRED})) AS referrals,
+               sum(p.base IS NOT NULL AND p.fin IS NOT NULL) AS ucla_paired_n,
+               sum(p.fin < p.base) AS ucla_improved,
+               sum(p.base >= 6 AND p.fin <= 5) AS ucla_became_not_lonely
+        FROM flags f LEFT JOIN pairs p ON p.id = f.episode_id
+        GROUP BY f.grp"""
+    return {
+        row["grp"]: {k: row[k] or 0 for k in row.keys() if k != "grp"}
+        for row in conn.execute(sql, params)
+    }
+
+
+def _zeroed(row) -> dict:
+    return {key: row[key] or 0 for key in row.keys()}
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_shared_reads_give_the_figures_of_their_own_queries(db_path, seed):
+    ok("demo", "--people", "80", "--seed", str(seed), "--quiet")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    rng = random.Random(seed)
+    with conn:  # keep-in-touch contacts, missing minutes and locations, volunteers, journeys
+        conn.execute("BEGIN")
+        for c in rng.sample(conn.execute("SELECT * FROM contacts").fetchall(), 60):
+            conn.execute(
+                "UPDATE contacts SET after_closure = ?, minutes = ?, location = ?, "
+                "delivered_by = ?, journey = ? WHERE id = ?",
+                [
+                    rng.random() < 0.3,
+                    rng.choice([None, 5, 45]),
+                    rng.choice([None, c["location"]]),
+                    rng.choice(["connector", "volunteer"]),
+                    rng.random() < 0.3,
+                    c["id"],
+                ],
+            )
+    for start, end in PERIODS:
+        params = {"s": start, "e": end}
+        with store.snapshot(conn):
+            contacts = store.contact_counts(conn, params)
+            locations = store.location_counts(conn, params)
+            closure = store.closure_counts(conn, params)
+            recorded = store.recorded_counts(conn, params)
+            triggers = store.trigger_group_counts(conn, params)
+        assert contacts == _zeroed(conn.execute(REFERENCE["contacts"], params).fetchone())
+        assert locations == _reference_locations(conn, params)
+        reference = _zeroed(conn.execute(REFERENCE["closure"], params).fetchone())
+        assert closure == {k: reference[k] for k in closure}
+        assert {k: recorded[k] for k in ("face_to_face_only", "remote_only", "both_ways")} == {
+            k: reference[k] for k in ("face_to_face_only", "remote_only", "both_ways")
+        }
+        assert recorded["journeys"] == conn.execute(REFERENCE["journeys"], params).fetchone()[0]
+        assert (
+            store.open_at_end(conn, params) == conn.execute(REFERENCE["open"], params).fetchone()[0]
+        )
+        assert store.demographic_counts(conn, params) == _reference_demographics(conn, params)
+        assert triggers == _reference_trigger_groups(conn, params)
+    assert contacts["total"] > 0 and closure["closed"] > 0
+    conn.close()
