@@ -223,15 +223,34 @@ def _triggers(row: sqlite3.Row) -> str:
 
 
 def episode_rows(cursor: sqlite3.Cursor, key: bytes, scheme_code: str) -> Iterator[list[str]]:
-    """episodes.csv rows from the store's cursor, one at a time."""
+    """episodes.csv rows from the store's cursor, one at a time. Cells as `cell` makes them;
+    whole numbers and text take a short way (coded text repeats: each value is made safe once)."""
+    from connector_cli.csvsafe import text_cell
+
     computed = ("triggers", "scheme_code")
+    columns = EPISODE_COLUMNS[1:]
+    read = [column for column in columns if column not in computed]
+    places = [2 if column.startswith("swemwbs") else None for column in columns]
+    safe: dict[str, str] = {}
     for row in cursor:
-        values = {column: row[column] for column in EPISODE_COLUMNS[1:] if column not in computed}
+        values = {column: row[column] for column in read}
         values["triggers"] = _triggers(row)
         values["scheme_code"] = scheme_code
-        yield [pseudonym(key, row["id"])] + [
-            cell(values[c], 2 if c.startswith("swemwbs") else None) for c in EPISODE_COLUMNS[1:]
-        ]
+        cells = [pseudonym(key, row["id"])]
+        for column, place in zip(columns, places, strict=True):
+            value = values[column]
+            if value is None:
+                cells.append("")
+            elif type(value) is int:
+                cells.append(str(value))
+            elif type(value) is str:
+                found = safe.get(value)
+                if found is None:
+                    found = safe[value] = text_cell(value)
+                cells.append(found)
+            else:
+                cells.append(cell(value, place))
+        yield cells
 
 
 def write_export(

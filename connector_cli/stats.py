@@ -29,16 +29,32 @@ Number = int | str | Decimal | Fraction
 def exact(value: Number | float) -> Fraction:
     """An exact fraction from an int, a decimal string or Decimal, or a float holding a value
     recorded to at most 2 decimals (a stored SWEMWBS metric score): 16.88 -> 1688/100."""
+    if type(value) is Fraction:
+        return value  # immutable: no copy needed (a report passes thousands)
     if isinstance(value, bool):
         raise TypeError("a truth value is not a number")
     if isinstance(value, float):
-        hundredths = round(value * 100)
-        if abs(value * 100 - hundredths) > 1e-6:
-            raise ValueError(f"{value!r} has more than 2 decimals")
-        return Fraction(hundredths, 100)
+        return _from_float(value)
     if isinstance(value, str):
         return Fraction(Decimal(value))
     return Fraction(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _from_float(value: float) -> Fraction:
+    """Scores take few distinct values: each is converted once."""
+    hundredths = round(value * 100)
+    if abs(value * 100 - hundredths) > 1e-6:
+        raise ValueError(f"{value!r} has more than 2 decimals")
+    return Fraction(hundredths, 100)
+
+
+def _scaled(values: Iterable[Number | float]) -> tuple[list[int], int]:
+    """The values as integers over one common denominator: (numerators, denominator). Sums,
+    squares and order of integers are exact and far cheaper than of fractions."""
+    exact_values = [exact(v) for v in values]
+    common = math.lcm(*{v.denominator for v in exact_values}) if exact_values else 1
+    return [v.numerator * (common // v.denominator) for v in exact_values], common
 
 
 def to_decimal(value: Fraction | Decimal | int) -> Decimal:
@@ -68,31 +84,34 @@ def rounded(value: Fraction | Decimal | int, places: int) -> Decimal:
 
 def mean(values: Iterable[Number | float]) -> Fraction | None:
     """The exact mean, or None for no values."""
-    exact_values = [exact(v) for v in values]
-    if not exact_values:
+    scaled, common = _scaled(values)
+    if not scaled:
         return None
-    return sum(exact_values, Fraction(0)) / len(exact_values)
+    return Fraction(sum(scaled), common * len(scaled))
 
 
 def median(values: Iterable[Number | float]) -> Fraction | None:
     """The exact median (the mean of the middle two for an even count), or None."""
-    ordered = sorted(exact(v) for v in values)
-    if not ordered:
+    scaled, common = _scaled(values)
+    if not scaled:
         return None
+    ordered = sorted(scaled)
     middle = len(ordered) // 2
     if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
+        return Fraction(ordered[middle], common)
+    return Fraction(ordered[middle - 1] + ordered[middle], 2 * common)
 
 
 def variance(values: Iterable[Number | float]) -> Fraction | None:
     """The exact sample variance (n - 1), or None below two values."""
-    exact_values = [exact(v) for v in values]
-    n = len(exact_values)
+    scaled, common = _scaled(values)
+    n = len(scaled)
     if n < 2:
         return None
-    centre = sum(exact_values, Fraction(0)) / n
-    return sum(((v - centre) ** 2 for v in exact_values), Fraction(0)) / (n - 1)
+    # sum((v - mean)^2) = (n * sum(a^2) - sum(a)^2) / (n * common^2), with v = a / common
+    total = sum(scaled)
+    squares = sum(a * a for a in scaled)
+    return Fraction(n * squares - total * total, n * common * common * (n - 1))
 
 
 def sqrt(value: Fraction) -> Decimal:

@@ -166,3 +166,33 @@ def test_mean_interval_uses_the_t_quantile():
     low, high = stats.mean_interval([1, 2, 3, 4])
     assert (stats.rounded(low, 2), stats.rounded(high, 2)) == (Decimal("0.45"), Decimal("4.55"))
     assert stats.mean_interval([7]) is None
+
+
+# Scores as stored: whole UCLA/ONS4 points, SWEMWBS metric scores to 2 decimals, their changes.
+SCORES = st.one_of(
+    st.integers(min_value=-30, max_value=70),
+    st.integers(min_value=700, max_value=3500).map(lambda h: h / 100),
+    st.fractions(max_denominator=200),
+)
+
+
+@given(st.lists(SCORES, max_size=60))
+def test_integer_arithmetic_gives_the_textbook_fractions(values):
+    """mean, median and variance scale to integers for speed; the result is the same exact
+    fraction as the textbook formulas over fractions."""
+    exact = [stats.exact(v) for v in values]
+    n = len(exact)
+    assert stats.mean(values) == (sum(exact, Fraction(0)) / n if n else None)
+    ordered = sorted(exact)
+    if n:
+        middle = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+        assert stats.median(values) == middle
+        assert type(stats.median(values)) is Fraction
+    else:
+        assert stats.median(values) is None
+    if n >= 2:
+        centre = sum(exact, Fraction(0)) / n
+        expected = sum(((v - centre) ** 2 for v in exact), Fraction(0)) / (n - 1)
+        assert stats.variance(values) == expected
+    else:
+        assert stats.variance(values) is None

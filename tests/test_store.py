@@ -104,4 +104,5 @@ def test_migrations_so_far():
         "m011_c_volunteers",
         "m012_a_name_index",
         "m012_b_check_scope_indexes",
+        "m012_c_contacts_period_index",
     ]

@@ -12,7 +12,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 
-from connector_cli.codes import NO_END_MEASURES
+from connector_cli.codes import NO_END_MEASURES, SUPPORT_KINDS
 from connector_cli.store.pathway import SUPPORT_KINDS_SQL
 
 UCLA = "ucla3"
@@ -27,20 +27,46 @@ CLOSED = "SELECT id FROM episodes WHERE status = 'accepted' AND closure_date BET
 SUPPORT = f"c.after_closure = 0 AND c.kind IN {SUPPORT_KINDS_SQL}"
 
 
+_MEMOS: dict[int, dict] = {}  # id(conn) -> figures read once per snapshot (see snapshot)
+
+
 @contextlib.contextmanager
 def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
     """One read transaction, so every figure of a report comes from the same moment.
 
-    Inside a write transaction already (export), the write transaction is the snapshot.
+    Inside a write transaction already (export), the write transaction is the snapshot. While
+    the outermost snapshot is open, what several figures read alike (`closed_pairs`) is read
+    once and kept; it is dropped when the snapshot ends, so nothing outlives the moment.
     """
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
+    outermost = id(conn) not in _MEMOS
+    if outermost:
+        _MEMOS[id(conn)] = {}
     try:
-        yield
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.execute("COMMIT")
     finally:
-        conn.execute("COMMIT")
+        if outermost:
+            del _MEMOS[id(conn)]
+
+
+def _memo(conn: sqlite3.Connection, what: str, params: dict, compute):
+    """compute(), kept for the rest of the open snapshot (computed afresh outside one). One
+    period per `what`: a year's report then computes each quarter in turn, and holds only the
+    period at hand."""
+    memo = _MEMOS.get(id(conn))
+    if memo is None:
+        return compute()
+    period = (params["s"], params["e"])
+    found = memo.get(what)
+    if found is None or found[0] != period:
+        found = memo[what] = (period, compute())
+    return found[1]
 
 
 def _one(conn: sqlite3.Connection, sql: str, params: dict) -> dict:
@@ -65,9 +91,13 @@ def referral_counts(conn: sqlite3.Connection, params: dict) -> dict:
 
 
 def open_at_end(conn: sqlite3.Connection, params: dict) -> int:
+    """Accepted by the period's end and not closed by then. Accepted at the end implies accepted
+    now (a later decision shows as pending), so idx_episodes_status(status, closure_date) reads
+    the open episodes and those closed after the end, not every episode referred before it."""
+    at_end = f"status = 'accepted' AND {STATUS_AT_END} = 'accepted' AND referral_date <= :e"
     return conn.execute(
-        f"""SELECT count(*) FROM episodes WHERE {STATUS_AT_END} = 'accepted'
-           AND referral_date <= :e AND (closure_date IS NULL OR closure_date > :e)""",
+        f"""SELECT (SELECT count(*) FROM episodes WHERE closure_date IS NULL AND {at_end})
+                 + (SELECT count(*) FROM episodes WHERE closure_date > :e AND {at_end})""",
         params,
     ).fetchone()[0]
 
@@ -84,18 +114,34 @@ def source_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, in
 # --- Contacts ----------------------------------------------------------------------------------
 
 
+def _contact_groups(conn: sqlite3.Connection, params: dict) -> list[tuple]:
+    """Contacts dated in the period (keep-in-touch after closure left out), counted by kind,
+    who gave them, location and journey, with their minutes: one pass over the period's
+    contacts that the contact, journey and location figures all share (per snapshot)."""
+
+    def read() -> list[tuple]:
+        rows = conn.execute(
+            """SELECT kind, delivered_by, location, journey, count(*), sum(minutes)
+               FROM contacts c WHERE c.date BETWEEN :s AND :e AND c.after_closure = 0
+               GROUP BY kind, delivered_by, location, journey""",
+            params,
+        )
+        return [tuple(row) for row in rows]
+
+    return _memo(conn, "contacts", params, read)
+
+
 def contact_counts(conn: sqlite3.Connection, params: dict) -> dict:
-    return _one(
-        conn,
-        f"""SELECT sum(kind IN {SUPPORT_KINDS_SQL}) AS total,
-               sum(kind = 'face-to-face') AS face_to_face, sum(kind = 'telephone') AS telephone,
-               sum(kind = 'video') AS video, sum(kind = 'message') AS message,
-               sum(kind IN {SUPPORT_KINDS_SQL} AND delivered_by = 'volunteer') AS by_volunteer,
-               sum(CASE WHEN kind IN {SUPPORT_KINDS_SQL} THEN minutes END) AS minutes,
-               sum(kind = 'about') AS about, sum(kind = 'attempt') AS attempt
-           FROM contacts c WHERE c.date BETWEEN :s AND :e AND c.after_closure = 0""",
-        params,
-    )
+    kinds = ("face_to_face", "telephone", "video", "message", "about", "attempt")
+    found = dict.fromkeys(("total", *kinds, "by_volunteer", "minutes"), 0)
+    for kind, delivered_by, _location, _journey, n, minutes in _contact_groups(conn, params):
+        if kind in SUPPORT_KINDS:
+            found["total"] += n
+            found["by_volunteer"] += n if delivered_by == "volunteer" else 0
+            found["minutes"] += minutes or 0
+        if kind.replace("-", "_") in kinds:
+            found[kind.replace("-", "_")] += n
+    return found
 
 
 def people_supported(conn: sqlite3.Connection, params: dict) -> int:
@@ -123,21 +169,23 @@ _CLOSED_SUPPORT = f"""
 
 
 def closure_counts(conn: sqlite3.Connection, params: dict) -> dict:
-    return _one(
-        conn,
-        f"""WITH per AS ({_CLOSED_SUPPORT})
-            SELECT count(*) AS closed, sum(contacts = 1) AS one_contact,
-                   sum(contacts = 0) AS no_contact, sum(volunteer) AS with_volunteer,
-                   sum(contacts > 0) AS with_contact
-            FROM per""",
-        params,
-    )
+    per = closed_support(conn, params)
+    return {
+        "closed": len(per),
+        "one_contact": sum(r["contacts"] == 1 for r in per),
+        "no_contact": sum(r["contacts"] == 0 for r in per),
+        "with_volunteer": sum(r["volunteer"] for r in per),
+        "with_contact": sum(r["contacts"] > 0 for r in per),
+    }
 
 
 def closed_support(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
     """Per episode closed in the period: support contacts, minutes, days from first to last
-    support contact (None without one), face-to-face contacts, volunteer (0/1)."""
-    return conn.execute(_CLOSED_SUPPORT, params).fetchall()
+    support contact (None without one), face-to-face contacts, volunteer (0/1). Read once per
+    snapshot: the closure, median and support-mode figures all use it."""
+    return _memo(
+        conn, "closed_support", params, lambda: conn.execute(_CLOSED_SUPPORT, params).fetchall()
+    )
 
 
 def closure_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
@@ -193,41 +241,41 @@ def _stage_value(
     instrument: str,
     stage: str,
     first: bool,
-    cohort: str,
+    episode: str,
     item: str | None,
     column: str = "value",
 ) -> str:
-    """Per episode of `cohort`: the score of its earliest (first=True) or latest administration
-    of `instrument` at `stage`; ties broken by id. Skipped administrations (not collected) and
-    administrations without a score are not scores and are passed over. For ONS4, `item` picks
-    that item's value from the administration's answers (`column="answer"`: its text answer,
-    e.g. the direct loneliness question asked with the UCLA)."""
+    """A scalar subquery: for the episode whose id is the SQL expression `episode`, the score of
+    its earliest (first=True) or latest administration of `instrument` at `stage` dated by :e;
+    ties broken by id. Skipped administrations (not collected) and administrations without a
+    score are not scores and are passed over. For ONS4, `item` picks that item's value from the
+    administration's answers (`column="answer"`: its text answer, e.g. the direct loneliness
+    question asked with the UCLA).
+
+    A probe of idx_measures_episode(episode_id, instrument, stage) per episode, so its cost is
+    the cohort's, not the history's (a join of per-cohort window CTEs read every pair of rows).
+    """
     order = "m.date, m.id" if first else "m.date DESC, m.id DESC"
-    value = (
-        f"(SELECT a.{column} FROM measure_answers a WHERE a.measure_id = m.id "
-        f"AND a.item = '{item}')"
-        if item
-        else "m.score"
-    )
-    return f"""
-        SELECT episode_id, x FROM (
-            SELECT m.episode_id, {value} AS x,
-                   row_number() OVER (PARTITION BY m.episode_id ORDER BY {order}) AS rn
-            FROM measures m
-            WHERE m.instrument = '{instrument}' AND m.stage = '{stage}'
-              AND m.skipped_reason IS NULL AND {value} IS NOT NULL AND m.date <= :e
-              AND m.episode_id IN ({cohort}))
-        WHERE rn = 1"""
+    if item:
+        value = f"a.{column}"
+        answers = f"JOIN measure_answers a ON a.measure_id = m.id AND a.item = '{item}'"
+    else:
+        value, answers = "m.score", ""
+    return f"""(SELECT {value} FROM measures m {answers}
+            WHERE m.episode_id = {episode} AND m.instrument = '{instrument}'
+              AND m.stage = '{stage}' AND m.skipped_reason IS NULL AND {value} IS NOT NULL
+              AND m.date <= :e
+            ORDER BY {order} LIMIT 1)"""
 
 
 def _pairs(instrument: str, item: str | None = None, column: str = "value") -> str:
     """CTE text: `pairs(id, base, fin)` over episodes closed in the period."""
     return f"""
-        base AS ({_stage_value(instrument, "baseline", True, CLOSED, item, column)}),
-        fin AS ({_stage_value(instrument, "end", False, CLOSED, item, column)}),
-        pairs AS (SELECT closed.id, base.x AS base, fin.x AS fin FROM ({CLOSED}) AS closed
-                  LEFT JOIN base ON base.episode_id = closed.id
-                  LEFT JOIN fin ON fin.episode_id = closed.id)"""
+        pairs AS (SELECT e.id,
+                         {_stage_value(instrument, "baseline", True, "e.id", item, column)} AS base,
+                         {_stage_value(instrument, "end", False, "e.id", item, column)} AS fin
+                  FROM episodes e
+                  WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e)"""
 
 
 def coverage_counts(
@@ -260,15 +308,81 @@ def coverage_counts(
     )
 
 
+ONS4_ITEMS = ("life_satisfaction", "worthwhile", "happiness", "anxiety")
+# The (instrument, item, column) pairs the report and outcomes read, all in one pass.
+_READ_TOGETHER = {(UCLA, None, "value"), (SWEMWBS, None, "value"), (ONS4, None, "value")}
+_READ_TOGETHER |= {(ONS4, item, "value") for item in ONS4_ITEMS}
+_READ_TOGETHER.add((UCLA, "lonely_direct", "answer"))
+
+
 def closed_pairs(
     conn: sqlite3.Connection,
     params: dict,
     instrument: str,
     item: str | None = None,
     column: str = "value",
+) -> list[dict]:
+    """`(id, base, fin)` for every episode closed in the period, by id (None where missing);
+    with `column="answer"` the item's text answer instead of its value."""
+    assert column in ("value", "answer")
+    key = (instrument, item, column if item else "value")
+    if key not in _READ_TOGETHER:
+        return closed_pairs_one(conn, params, instrument, item, column)
+    ids, columns = _memo(conn, "closed", params, lambda: _closed(conn, params))
+    base, fin = columns[key]
+    return [{"id": i, "base": b, "fin": f} for i, b, f in zip(ids, base, fin, strict=True)]
+
+
+def _closed(conn: sqlite3.Connection, params: dict) -> tuple[list[int], dict]:
+    """The ids of the episodes closed in the period, and for each key of `_READ_TOGETHER` their
+    baseline and end values (lists aligned with the ids, None where missing), read in one pass
+    over their measures. Same rule as `_stage_value`: the earliest baseline, the latest end,
+    by date then id, dated by :e, not skipped, with a value."""
+    items = ", ".join(f"'{item}'" for _, item, _ in _READ_TOGETHER if item)
+    rows = conn.execute(
+        f"""SELECT e.id, m.instrument, m.stage, m.score, a.item, a.value, a.answer
+            FROM episodes e
+            LEFT JOIN measures m ON m.episode_id = e.id AND m.stage IN ('baseline', 'end')
+                 AND m.skipped_reason IS NULL AND m.date <= :e
+            LEFT JOIN measure_answers a ON a.measure_id = m.id AND a.item IN ({items})
+            WHERE e.status = 'accepted' AND e.closure_date BETWEEN :s AND :e
+            ORDER BY e.id, m.date, m.id""",
+        params,
+    )
+    ids: list[int] = []
+    columns: dict[tuple, tuple[list, list]] = {key: ([], []) for key in _READ_TOGETHER}
+    for episode, instrument, stage, score, item, value, answer in rows:
+        if not ids or ids[-1] != episode:
+            ids.append(episode)
+            for base, fin in columns.values():
+                base.append(None)
+                fin.append(None)
+        if instrument is None:
+            continue
+        found = [((instrument, None, "value"), score)]
+        if item is not None:
+            found += [((instrument, item, "value"), value), ((instrument, item, "answer"), answer)]
+        for key, x in found:
+            if x is None or key not in columns:
+                continue
+            base, fin = columns[key]
+            # Rows come earliest first: the first baseline is kept, the last end wins.
+            if stage == "end":
+                fin[-1] = x
+            elif base[-1] is None:
+                base[-1] = x
+    return ids, columns
+
+
+def closed_pairs_one(
+    conn: sqlite3.Connection,
+    params: dict,
+    instrument: str,
+    item: str | None = None,
+    column: str = "value",
 ) -> list[sqlite3.Row]:
-    """`(id, base, fin)` for every episode closed in the period (None where missing); with
-    `column="answer"` the item's text answer instead of its value."""
+    """`closed_pairs` for one instrument (or item) by its own query: the reference the one-pass
+    read is tested against, and the way to read anything else."""
     assert column in ("value", "answer")
     sql = f"WITH {_pairs(instrument, item, column)} SELECT * FROM pairs ORDER BY id"
     return conn.execute(sql, params).fetchall()
@@ -277,10 +391,6 @@ def closed_pairs(
 def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
     """`(episode_id, fu, base, fin)`: per episode with a follow-up UCLA dated in the period, its
     latest follow-up score in the period and its baseline and end scores (None if missing)."""
-    followed = (
-        f"SELECT episode_id FROM measures WHERE instrument = '{UCLA}' AND stage = 'follow-up' "
-        "AND skipped_reason IS NULL AND date BETWEEN :s AND :e"
-    )
     latest_in_period = f"""
         SELECT episode_id, x FROM (
             SELECT episode_id, score AS x, row_number() OVER (
@@ -288,15 +398,13 @@ def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
             FROM measures WHERE instrument = '{UCLA}' AND stage = 'follow-up'
               AND skipped_reason IS NULL AND score IS NOT NULL AND date BETWEEN :s AND :e)
         WHERE rn = 1"""
-    return conn.execute(
-        f"""WITH fu AS ({latest_in_period}),
-            base AS ({_stage_value(UCLA, "baseline", True, followed, None)}),
-            fin AS ({_stage_value(UCLA, "end", False, followed, None)})
-            SELECT fu.episode_id, fu.x AS fu, base.x AS base, fin.x AS fin
-            FROM fu LEFT JOIN base ON base.episode_id = fu.episode_id
-                    LEFT JOIN fin ON fin.episode_id = fu.episode_id""",
-        params,
-    ).fetchall()
+    sql = f"""WITH fu AS ({latest_in_period})
+            SELECT fu.episode_id, fu.x AS fu,
+                   {_stage_value(UCLA, "baseline", True, "fu.episode_id", None)} AS base,
+                   {_stage_value(UCLA, "end", False, "fu.episode_id", None)} AS fin
+            FROM fu"""
+    # The summary's follow-up counts and the outcome rows both read it: once per snapshot.
+    return _memo(conn, "followup", params, lambda: conn.execute(sql, params).fetchall())
 
 
 # --- Trigger groups ----------------------------------------------------------------------------
@@ -304,10 +412,9 @@ def followup_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
 
 def trigger_group_counts(conn: sqlite3.Connection, params: dict) -> dict[str, dict]:
     """Per trigger group (plus `none` and `none-recorded`): referrals in period, and UCLA
-    paired/improved/became-not-lonely over episodes closed in period."""
+    paired/improved/became-not-lonely over episodes closed in period (the snapshot's pairs)."""
     sql = f"""
-        WITH {_pairs(UCLA)},
-        relevant AS ({REFERRED} UNION {CLOSED}),
+        WITH relevant AS ({REFERRED} UNION {CLOSED}),
         flags AS (
             SELECT t.episode_id, t.trigger AS grp FROM episode_triggers t
             WHERE t.episode_id IN (SELECT id FROM relevant)
@@ -316,16 +423,18 @@ def trigger_group_counts(conn: sqlite3.Connection, params: dict) -> dict[str, di
                               THEN 'none' ELSE 'none-recorded' END
             FROM episodes e WHERE e.id IN (SELECT id FROM relevant)
               AND NOT EXISTS (SELECT 1 FROM episode_triggers t WHERE t.episode_id = e.id))
-        SELECT f.grp,
-               sum(f.episode_id IN ({REFERRED})) AS referrals,
-               sum(p.base IS NOT NULL AND p.fin IS NOT NULL) AS ucla_paired_n,
-               sum(p.fin < p.base) AS ucla_improved,
-               sum(p.base >= 6 AND p.fin <= 5) AS ucla_became_not_lonely
-        FROM flags f LEFT JOIN pairs p ON p.id = f.episode_id
-        GROUP BY f.grp"""
-    result = {}
-    for row in conn.execute(sql, params):
-        result[row["grp"]] = {k: row[k] or 0 for k in row.keys() if k != "grp"}
+        SELECT f.grp, f.episode_id, f.episode_id IN ({REFERRED}) AS referred FROM flags f"""
+    pairs = {r["id"]: (r["base"], r["fin"]) for r in closed_pairs(conn, params, UCLA)}
+    keys = ("referrals", "ucla_paired_n", "ucla_improved", "ucla_became_not_lonely")
+    result: dict[str, dict] = {}
+    for group, episode, referred in conn.execute(sql, params):
+        counts = result.setdefault(group, dict.fromkeys(keys, 0))
+        counts["referrals"] += referred
+        base, fin = pairs.get(episode, (None, None))
+        if base is not None and fin is not None:
+            counts["ucla_paired_n"] += 1
+            counts["ucla_improved"] += fin < base
+            counts["ucla_became_not_lonely"] += base >= 6 and fin <= 5
     return result
 
 
@@ -346,19 +455,17 @@ AGE_BAND = f"""CASE
 
 def demographic_counts(conn: sqlite3.Connection, params: dict) -> dict[str, dict]:
     """{dimension: {value or None: count}} over referrals in the period."""
-    result: dict[str, dict] = {}
-    for dimension, expr in (
-        ("age_band", AGE_BAND),
-        ("gender", "p.gender"),
-        ("ethnicity", "p.ethnicity"),
-        ("living", "p.living"),
-    ):
-        rows = conn.execute(
-            f"""SELECT {expr} AS v, count(*) FROM episodes e JOIN people p ON p.id = e.person_id
-                WHERE e.referral_date BETWEEN :s AND :e GROUP BY v""",
-            params,
-        )
-        result[dimension] = {row[0]: row[1] for row in rows}
+    dimensions = ("age_band", "gender", "ethnicity", "living")
+    result: dict[str, dict] = {dimension: {} for dimension in dimensions}
+    rows = conn.execute(
+        f"""SELECT {AGE_BAND}, p.gender, p.ethnicity, p.living, count(*)
+            FROM episodes e JOIN people p ON p.id = e.person_id
+            WHERE e.referral_date BETWEEN :s AND :e GROUP BY 1, 2, 3, 4""",
+        params,
+    )
+    for *values, n in rows:  # one pass, each dimension's counts summed from the combinations
+        for dimension, value in zip(dimensions, values, strict=True):
+            result[dimension][value] = result[dimension].get(value, 0) + n
     return result
 
 
@@ -442,7 +549,8 @@ _ACTIVE = """
     UNION SELECT episode_id FROM measures WHERE date BETWEEN :s AND :e"""
 
 
-def _record_measures() -> tuple[str, list[str]]:
+def _record_measures() -> str:
+    """The select-list columns of each episode's first/last scores, probed per episode `e.id`."""
     parts = [
         ("ucla_baseline", UCLA, "baseline", True, None),
         ("ucla_end", UCLA, "end", False, None),
@@ -450,25 +558,23 @@ def _record_measures() -> tuple[str, list[str]]:
         ("swemwbs_baseline", SWEMWBS, "baseline", True, None),
         ("swemwbs_end", SWEMWBS, "end", False, None),
     ]
-    for item in ("life_satisfaction", "worthwhile", "happiness", "anxiety"):
+    for item in ONS4_ITEMS:
         parts.append((f"ons4_{item}_baseline", ONS4, "baseline", True, item))
         parts.append((f"ons4_{item}_end", ONS4, "end", False, item))
     return ",\n".join(
-        f"{name} AS ({_stage_value(inst, stage, first, 'SELECT id FROM active', item)})"
+        f"{_stage_value(inst, stage, first, 'e.id', item)} AS {name}"
         for name, inst, stage, first, item in parts
-    ), [name for name, *_ in parts]
+    )
 
 
 def episode_records(conn: sqlite3.Connection, params: dict) -> sqlite3.Cursor:
     """A cursor over one row per episode active in the period (referral, contact, closure or
     measure dated in it). Only coded fields and counts: no names, contact details, dates of
-    birth, referrer details or free text. Rows are read one at a time by the caller."""
-    ctes, names = _record_measures()
-    joins = "\n".join(f"LEFT JOIN {n} ON {n}.episode_id = e.id" for n in names)
-    columns = ", ".join(f"{n}.x AS {n}" for n in names)
+    birth, referrer details or free text. Rows are read one at a time by the caller. The active
+    episodes drive the query (CROSS JOIN), so it never walks every episode in referral order."""
+    columns = _record_measures()
     sql = f"""
         WITH active AS ({_ACTIVE}),
-        {ctes},
         support AS (SELECT c.episode_id, count(*) AS n, coalesce(sum(c.minutes), 0) AS minutes
                     FROM contacts c WHERE c.episode_id IN (SELECT id FROM active) AND {SUPPORT}
                       AND c.date <= :e
@@ -490,13 +596,12 @@ def episode_records(conn: sqlite3.Connection, params: dict) -> sqlite3.Cursor:
                coalesce(support.minutes, 0) AS support_minutes,
                coalesce(sp.n, 0) AS signposts, coalesce(gl.n, 0) AS goals,
                coalesce(gl.achieved, 0) AS goals_achieved, {columns}
-        FROM episodes e JOIN people p ON p.id = e.person_id
+        FROM active CROSS JOIN episodes e ON e.id = active.id
+        JOIN people p ON p.id = e.person_id
         LEFT JOIN support ON support.episode_id = e.id
         LEFT JOIN sp ON sp.episode_id = e.id
         LEFT JOIN gl ON gl.episode_id = e.id
         LEFT JOIN tr ON tr.episode_id = e.id
-        {joins}
-        WHERE e.id IN (SELECT id FROM active)
         ORDER BY e.referral_date, e.id"""
     return conn.execute(sql, params)
 
@@ -562,11 +667,14 @@ def closed_signpost_outcomes(conn: sqlite3.Connection, params: dict) -> list[str
 
 def recorded_counts(conn: sqlite3.Connection, params: dict) -> dict:
     """Journeys, people referred again, and closed episodes by how support was given."""
+    journeys = sum(
+        n
+        for kind, _by, _location, journey, n, _minutes in _contact_groups(conn, params)
+        if kind in SUPPORT_KINDS and journey == 1
+    )
     row = _one(
         conn,
-        f"""SELECT
-              (SELECT count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e AND {SUPPORT}
-               AND c.journey = 1) AS journeys,
+        """SELECT
               (SELECT count(DISTINCT e.person_id) FROM episodes e
                WHERE e.referral_date BETWEEN :s AND :e AND EXISTS (
                    SELECT 1 FROM episodes o WHERE o.person_id = e.person_id AND o.id <> e.id
@@ -575,26 +683,24 @@ def recorded_counts(conn: sqlite3.Connection, params: dict) -> dict:
               ) AS referred_again""",
         params,
     )
-    modes = _one(
-        conn,
-        f"""WITH per AS ({_CLOSED_SUPPORT})
-            SELECT sum(contacts > 0 AND face_to_face = contacts) AS face_to_face_only,
-                   sum(contacts > 0 AND face_to_face = 0) AS remote_only,
-                   sum(face_to_face > 0 AND face_to_face < contacts) AS both_ways
-            FROM per""",
-        params,
-    )
-    return row | modes
+    per = closed_support(conn, params)
+    modes = {
+        "face_to_face_only": sum(
+            r["contacts"] > 0 and r["face_to_face"] == r["contacts"] for r in per
+        ),
+        "remote_only": sum(r["contacts"] > 0 and r["face_to_face"] == 0 for r in per),
+        "both_ways": sum(0 < r["face_to_face"] < r["contacts"] for r in per),
+    }
+    return {"journeys": journeys} | row | modes
 
 
 def location_counts(conn: sqlite3.Connection, params: dict) -> dict[str | None, int]:
     """Face-to-face support contacts in the period by location (None: not recorded)."""
-    rows = conn.execute(
-        f"""SELECT c.location, count(*) FROM contacts c WHERE c.date BETWEEN :s AND :e
-            AND {SUPPORT} AND c.kind = 'face-to-face' GROUP BY c.location""",
-        params,
-    )
-    return {row[0]: row[1] for row in rows}
+    found: dict[str | None, int] = {}
+    for kind, _by, location, _journey, n, _minutes in _contact_groups(conn, params):
+        if kind == "face-to-face":
+            found[location] = found.get(location, 0) + n
+    return found
 
 
 def goal_domain_counts(conn: sqlite3.Connection, params: dict) -> dict[str, int]:
@@ -627,10 +733,6 @@ def choice_sub_reason_counts(conn: sqlite3.Connection, params: dict) -> dict[str
 def followup_wellbeing_rows(conn: sqlite3.Connection, params: dict) -> list[sqlite3.Row]:
     """`(episode_id, fu, base)`: per episode with a follow-up SWEMWBS dated in the period, its
     latest such metric score and its baseline score (None if none)."""
-    followed = (
-        f"SELECT episode_id FROM measures WHERE instrument = '{SWEMWBS}' AND stage = 'follow-up' "
-        "AND skipped_reason IS NULL AND date BETWEEN :s AND :e"
-    )
     return conn.execute(
         f"""WITH fu AS (
                 SELECT episode_id, x FROM (
@@ -639,9 +741,9 @@ def followup_wellbeing_rows(conn: sqlite3.Connection, params: dict) -> list[sqli
                     FROM measures WHERE instrument = '{SWEMWBS}' AND stage = 'follow-up'
                       AND skipped_reason IS NULL AND score IS NOT NULL
                       AND date BETWEEN :s AND :e)
-                WHERE rn = 1),
-            base AS ({_stage_value(SWEMWBS, "baseline", True, followed, None)})
-            SELECT fu.episode_id, fu.x AS fu, base.x AS base
-            FROM fu LEFT JOIN base ON base.episode_id = fu.episode_id""",
+                WHERE rn = 1)
+            SELECT fu.episode_id, fu.x AS fu,
+                   {_stage_value(SWEMWBS, "baseline", True, "fu.episode_id", None)} AS base
+            FROM fu""",
         params,
     ).fetchall()
