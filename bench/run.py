@@ -401,10 +401,12 @@ def traced_floor(case: Case, args: list[str], work: Path) -> Path:
     """Run the command once with its SQL traced (bench/floor.py) and return the SQL file its
     floor replays."""
     sql_file = work / f"floor-{CASES.index(case)}.sql"
-    subprocess.run(
+    subprocess.run(  # output unread: held here it would grow this process, and each child
+        # forked from it starts with its size (a child's peak memory counts what it inherits)
         [sys.executable, str(HERE / "floor.py"), "trace", str(sql_file), "--", *args],
         env=child_env(),
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return sql_file
 
