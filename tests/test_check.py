@@ -34,6 +34,20 @@ SCOPE_LINE = (
 )
 
 
+def assert_complete_in_scope(episodes_checked: int) -> None:
+    """Plain `check` finds nothing in its scope: silent on stdout, the scope line on stderr,
+    and the JSON's empty problem list with no figures."""
+    result = run("check")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", SCOPE_LINE + "\n")
+    assert run("check", "--json").json() == {
+        "problems": [],
+        "data_completeness_pct": None,
+        "outcome_coverage_pct": None,
+        "closed_episodes": 0,
+        "scope": {"all": False, "since": "2026-07-01", "episodes": episodes_checked},
+    }
+
+
 def refer(name: str, on: str, *, status: str | None = None, leave_out: str = "", **extra) -> int:
     """A referral with every detail given except the flag named in `leave_out`."""
     args = ["new-referral", "--name", name, "--referral-date", on, "--json"]
@@ -121,15 +135,7 @@ def test_complete_records_print_nothing_and_exit_0(db_path):
     supported("Ann Able", "2026-11-16")
     refer("Ned Notstated", "2026-11-19", source="unknown", age="not-stated", gender="not-stated",
           ethnicity="Z", living="not-stated", leave_out="--source")  # fmt: skip
-    result = run("check")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", SCOPE_LINE + "\n")
-    assert run("check", "--json").json() == {
-        "problems": [],
-        "data_completeness_pct": None,
-        "outcome_coverage_pct": None,
-        "closed_episodes": 0,
-        "scope": {"all": False, "since": "2026-07-01", "episodes": 2},
-    }
+    assert_complete_in_scope(2)
 
 
 def test_empty_database_is_complete(db_path):
@@ -458,15 +464,7 @@ def test_a_gap_in_an_episode_closed_two_years_ago_is_left_to_check_all(db_path):
     closed("Olga Old", "2024-09-02", "2024-11-01", end=False)
     execute(db_path, "UPDATE people SET ethnicity = NULL WHERE id = 1")  # as if imported
     before = snapshot(db_path)
-    result = run("check")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", SCOPE_LINE + "\n")
-    assert run("check", "--json").json() == {
-        "problems": [],
-        "data_completeness_pct": None,
-        "outcome_coverage_pct": None,
-        "closed_episodes": 0,
-        "scope": {"all": False, "since": "2026-07-01", "episodes": 0},
-    }
+    assert_complete_in_scope(0)
     everything = run("check", "--all")
     assert everything.exit_code == 1
     assert ALL_LINE.fullmatch(everything.stderr)[1] == "1"
